@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilityConfig(AppConfig):
+    name = "akari.facility"
+    label = "facility"
+    verbose_name = _("Facility")

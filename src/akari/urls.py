@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from akari.accounts import views as account_views
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("akari.facility.api")),
+    path("", include("akari.policies.api")),
+]
+
+urlpatterns = [
+    path("", include("akari.core.urls")),
+    path("beamlines/", include("akari.facility.urls")),
+    path("programmes/", include("akari.policies.urls")),
+    path("me/", include("akari.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("language/", account_views.language_switch, name="language_switch"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "v1"), namespace="v1")),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="v1:schema"),
+        name="api-docs",
+    ),
+]
+
+if settings.DEBUG:  # pragma: no cover - static files in development only
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
