@@ -64,6 +64,7 @@ db-up:
 migrate: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 
 demo: migrate
 	$(MANAGE) load_demo

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "akari.accounts",
     "akari.facility",
     "akari.policies",
+    # demo data for `make demo` (depends on every app; nothing depends on it)
+    "akari.demo",
 ]
 
 MIDDLEWARE = [
@@ -148,7 +150,15 @@ ACCOUNT_ADAPTER = "akari.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Akari"
 
+# Sessions, caches (e.g. used one-time codes) and task queues live in the database, so any
+# number of stateless app processes can share one PostgreSQL.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "akari_cache",
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -194,8 +204,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so a bad token gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

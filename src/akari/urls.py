@@ -7,6 +7,7 @@ from akari.accounts import views as account_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("akari.accounts.api")),
     path("", include("akari.facility.api")),
     path("", include("akari.policies.api")),
 ]

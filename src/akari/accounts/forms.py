@@ -8,6 +8,14 @@ from akari.accounts.orcid import normalise
 
 
 class ProfileForm(forms.ModelForm):
+    # Accept the full https://orcid.org/… form too; it is normalised before model validation.
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
+        help_text=_("16 characters, e.g. 0000-0002-1825-0097."),
+    )
+
     class Meta:
         model = User
         fields = [

@@ -13,3 +13,13 @@ def affiliations_of(user: User) -> QuerySet[Affiliation]:
 
 def primary_affiliation(user: User) -> Affiliation | None:
     return affiliations_of(user).filter(is_primary=True).first()
+
+
+def person_for_api(pk: int) -> User:
+    return User.objects.prefetch_related("groups", "affiliations__organisation").filter(pk=pk).get()
+
+
+def api_token_of(user: User) -> str | None:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).values_list("key", flat=True).first()

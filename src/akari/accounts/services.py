@@ -61,3 +61,13 @@ def role_grant(*, user: User, role: Role | str) -> None:
 @transaction.atomic
 def role_revoke(*, user: User, role: Role | str) -> None:
     user.groups.remove(Group.objects.get(name=str(role)))
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> str:
+    """Issue a new API token (the old one stops working). Issued only from the profile page,
+    after a login that passed MFA, so a token never bypasses the second factor."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    return str(Token.objects.create(user=user).key)

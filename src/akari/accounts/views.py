@@ -34,6 +34,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "roles": roles,
             "requires_mfa": requires_mfa(user),
             "has_totp": has_totp(user),
+            "api_token": selectors.api_token_of(user),  # type: ignore[arg-type]
         },
     )
 
@@ -43,3 +44,11 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     """Django's set_language, plus remembering the choice on the signed-in person."""
     services.language_set(user=request.user, language=request.POST.get("language", ""))
     return set_language(request)
+
+
+@login_required
+@require_POST
+def api_token(request: HttpRequest) -> HttpResponse:
+    services.api_token_regenerate(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("A new API token was issued; the previous one no longer works."))
+    return redirect("accounts:profile")
