@@ -32,7 +32,7 @@ class UserLanguageMiddleware:
 class StaffMfaRequiredMiddleware:
     """Holders of staff roles must enrol TOTP before using anything but the enrolment pages."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/language/")
+    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/language/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
