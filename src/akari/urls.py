@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, reverse_lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from akari.accounts import views as account_views
@@ -19,6 +20,11 @@ urlpatterns = [
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
+    # The admin's own password-only login would skip the second factor: use allauth's.
+    path(
+        "admin/login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path(

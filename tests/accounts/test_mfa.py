@@ -113,3 +113,16 @@ def test_enrolment_through_the_activation_page_unlocks_the_site(client):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("facility:catalogue")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_login_goes_through_allauth_so_the_second_factor_applies(client):
+    person = UserFactory(roles=[Role.USER_OFFICE])
+    TOTP.activate(person, generate_totp_secret())
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": person.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/admin/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
