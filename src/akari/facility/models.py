@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from akari.core.i18n import localized
@@ -103,6 +104,11 @@ class Beamline(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {localized(self, 'name')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "facility:beamline", kwargs={"facility_code": self.facility.code, "code": self.code}
+        )
 
 
 class BeamlinePolicyArea(models.Model):
