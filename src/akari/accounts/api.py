@@ -18,7 +18,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve", tags=["accounts"])
     def get(self, request: Request) -> Response:
-        person = selectors.person_for_api(request.user.pk)
+        person = selectors.person_for_api(int(request.user.pk or 0))
         return Response(MeSerializer(person).data)
 
 
