@@ -57,6 +57,8 @@ def median_ms(client: Client, url: str, headers: dict[str, str]) -> float:
 def main() -> None:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    # Its own database, so a benchmark never clobbers a test run's database.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115

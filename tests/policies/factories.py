@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import factory
-
-from akari.facility.models import Beamline, Facility
+from akari.facility.models import Facility
+from tests.facility.factories import BeamlineFactory, FacilityFactory
 
 # Beamline codes the three shipped packs offer, by facility.
 PACK_BEAMLINES = {
@@ -22,30 +21,6 @@ PACK_BEAMLINES = {
         "BL14U",
     ],
 }
-
-
-class FacilityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Facility
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"facility-{n}")
-    name_ja = factory.LazyAttribute(lambda o: f"施設 {o.code}")
-    name_en = factory.LazyAttribute(lambda o: f"Facility {o.code}")
-
-
-class BeamlineFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Beamline
-
-    facility = factory.SubFactory(FacilityFactory)
-    code = factory.Sequence(lambda n: f"BL{n:02d}X")
-    name_ja = factory.LazyAttribute(lambda o: f"ビームライン {o.code}")
-    name_en = factory.LazyAttribute(lambda o: f"Beamline {o.code}")
-    technique_ja = "軟X線分光"
-    technique_en = "Soft X-ray spectroscopy"
-    access_scheme = Beamline.AccessScheme.SHARED
-    operator = "QST"
 
 
 def pack_catalogue() -> dict[str, Facility]:

@@ -210,7 +210,7 @@ def test_a_programme_page_shows_routes_fees_and_version(client, loaded):
     assert (
         "Proprietary proposal Proprietary (results kept) Technical and safety review only" in text
     )
-    assert "BL46XU Beamline BL46XU" in text
+    assert 'href="/beamlines/spring8/BL46XU/"' in html
 
 
 def test_a_coalition_page_lists_the_usage_rate_per_joining_year(client, loaded):

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from akari.core.models import StatusEvent
+
+admin.site.site_header = _("Akari administration")
+admin.site.site_title = _("Akari administration")
+admin.site.index_title = _("User office administration")
 
 
 @admin.register(StatusEvent)

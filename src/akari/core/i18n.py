@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 
 def current_language() -> str:
@@ -20,3 +20,8 @@ def localized(obj: Any, name: str, language: str | None = None) -> str:
     else:
         value = getattr(obj, f"{name}_{language}", "") or getattr(obj, f"{name}_{other}", "")
     return value or ""
+
+
+# Strings of Django 6.1 that its Japanese catalogue does not translate yet. Listing them here
+# puts them into core's catalogue, which takes precedence (core is the first installed app).
+_UPSTREAM_GAPS = (gettext_noop("- Select an option -"),)
