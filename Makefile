@@ -25,13 +25,15 @@ help:
 	@echo "make test   the whole quality gate and test suite (PostgreSQL)"
 	@echo "make bench  benchmarks (ratios against baselines measured in the same run)"
 
-## Debian packages: Chromium (browser tests), Noto CJK (Japanese rendering), gettext (catalogues).
+## Debian packages: Chromium (browser tests), Noto CJK (Japanese rendering), gettext (catalogues),
+## Pango (WeasyPrint PDFs).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pg_isready >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
