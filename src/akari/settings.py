@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "akari.accounts",
     "akari.facility",
     "akari.policies",
+    "akari.proposals",
     # demo data for `make demo` (depends on every app; nothing depends on it)
     "akari.demo",
 ]
@@ -244,6 +245,8 @@ LOGGING = {
 }
 
 # --- Akari ------------------------------------------------------------------------------------
+# Largest attachment accepted on a proposal (bytes); attachments must be PDF.
+AKARI_ATTACHMENT_MAX_BYTES = int(os.environ.get("AKARI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Roles whose holders must enrol a TOTP authenticator before they can use the site.
 AKARI_MFA_REQUIRED_ROLES = [
     "reviewer",

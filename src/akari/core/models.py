@@ -57,3 +57,35 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model}#{self.object_id}: {self.from_status} → {self.to_status}"
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, when: e.g. every staff view of a proprietary proposal.
+
+    Written through :func:`akari.core.audit.record`; never updated or deleted by the app.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("record type")
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.content_type.model}#{self.object_id}"
