@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "akari.facility",
     "akari.policies",
     "akari.proposals",
+    "akari.reviews",
+    "akari.selection",
     # demo data for `make demo` (depends on every app; nothing depends on it)
     "akari.demo",
 ]

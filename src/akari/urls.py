@@ -11,12 +11,18 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("akari.accounts.api")),
     path("", include("akari.facility.api")),
     path("", include("akari.policies.api")),
+    path("", include("akari.proposals.api")),
+    path("", include("akari.reviews.api")),
+    path("", include("akari.selection.api")),
 ]
 
 urlpatterns = [
     path("", include("akari.core.urls")),
     path("beamlines/", include("akari.facility.urls")),
     path("programmes/", include("akari.policies.urls")),
+    path("proposals/", include("akari.proposals.urls")),
+    path("reviews/", include("akari.reviews.urls")),
+    path("selection/", include("akari.selection.urls")),
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
