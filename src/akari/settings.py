@@ -248,7 +248,7 @@ LOGGING = {
 
 # --- Akari ------------------------------------------------------------------------------------
 # Largest attachment accepted on a proposal (bytes); attachments must be PDF.
-AKARI_ATTACHMENT_MAX_BYTES = int(os.environ.get("AKARI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+AKARI_ATTACHMENT_MAX_BYTES = int(os.environ.get("AKARI_ATTACHMENT_MAX_BYTES", str(10 << 20)))
 # Roles whose holders must enrol a TOTP authenticator before they can use the site.
 AKARI_MFA_REQUIRED_ROLES = [
     "reviewer",
