@@ -265,15 +265,40 @@ class Payment(Strict):
 
 
 class Caps(Strict):
+    """Shares of a beamline's user time (the units a call offers on it), read by the selection
+    committee. ``priority_and_proprietary_routes`` names the routes counted against
+    ``priority_and_proprietary_max_percent``; when it is not given, every proprietary route and
+    every route that pays a beamtime fee of its own (a fee with ``route:``) counts. A "group" of
+    ``single_group_max_percent`` is the PI's primary affiliation organisation."""
+
     priority_and_proprietary_max_percent: Annotated[int, Field(ge=1, le=100)] | None = None
     single_group_max_percent: Annotated[int, Field(ge=1, le=100)] | None = None
+    priority_and_proprietary_routes: list[Code] | None = None
+
+    def capped_routes(self, routes: Iterable[Route], fees: Iterable[Fee]) -> frozenset[str]:
+        """Codes of the routes counted against the priority + proprietary cap."""
+        if self.priority_and_proprietary_routes is not None:
+            return frozenset(self.priority_and_proprietary_routes)
+        paid = {fee.route for fee in fees if fee.route is not None}
+        return frozenset(
+            r.code for r in routes if r.result_ownership == "proprietary" or r.code in paid
+        )
 
 
 class Requests(Strict):
+    """How proposals ask for beamtime (read by the proposals app).
+
+    ``min_units``/``unit_multiple`` are in the programme's time unit for calls (anytime requests
+    count hours, in ``calls.anytime.unit_hours``); ``submission_closes_days_before_review`` sets
+    a new call's default submission deadline, counted back from the review date
+    (``review.months_before_period`` before the period starts); staff may change it per call.
+    """
+
     min_units: Annotated[int, Field(ge=1)] = 1
     unit_multiple: Annotated[int, Field(ge=1)] = 1
     min_experimenters: Annotated[int, Field(ge=1)] = 1
     students_may_lead: bool = True
+    submission_closes_days_before_review: Annotated[int, Field(ge=0)] = 14
 
     @model_validator(mode="after")
     def _multiple(self) -> Requests:

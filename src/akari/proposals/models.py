@@ -93,7 +93,9 @@ class Call(TimeStampedModel):
         verbose_name_plural = _("calls for proposals")
         ordering = ["-period_start", "programme__code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="proposals_call_code"),
+            # Proposal numbers start with the call code, so a code is unique across programmes
+            # (e.g. 2026B for SPring-8, NT2026B for NanoTerasu shared use).
+            models.UniqueConstraint(fields=["code"], name="proposals_call_code_unique"),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="proposals_call_period_ordered",
@@ -222,6 +224,15 @@ class Proposal(TimeStampedModel):
     )
     hazards_details = models.TextField(_("hazard details and precautions"), blank=True)
     previous_proposals = models.TextField(_("previous proposals"), blank=True)
+    earliest_start = models.DateField(
+        _("earliest start of the beamtime"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Anytime requests: the first day the beamtime is wanted (routes with a lead time, "
+            "e.g. urgent proposals, need it far enough ahead)."
+        ),
+    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -386,3 +397,9 @@ class Attachment(TimeStampedModel):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "sha256"], name="proposals_attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
