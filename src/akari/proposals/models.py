@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from akari.core.i18n import localized
@@ -109,6 +110,9 @@ class Call(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.programme.code} {self.code}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:call", args=[self.pk])
+
 
 class CallBeamline(models.Model):
     """A beamline offered in a call, with the beamtime available (in the programme's unit)."""
@@ -131,6 +135,20 @@ class CallBeamline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} {self.beamline.code}"
+
+
+class Hazard(models.TextChoices):
+    """Sample hazards an applicant declares (the safety review reads them)."""
+
+    TOXIC = "toxic", _("Toxic")
+    FLAMMABLE = "flammable", _("Flammable or explosive")
+    CORROSIVE = "corrosive", _("Corrosive")
+    RADIOACTIVE = "radioactive", _("Radioactive")
+    BIOLOGICAL = "biological", _("Biological material")
+    NANOMATERIAL = "nanomaterial", _("Nanomaterial")
+    HIGH_PRESSURE_GAS = "high_pressure_gas", _("High-pressure gas")
+    CRYOGENIC = "cryogenic", _("Cryogenic liquid")
+    LASER = "laser", _("Laser (class 3B or 4)")
 
 
 class Proposal(TimeStampedModel):
@@ -258,6 +276,9 @@ class Proposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number or _('draft')} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:detail", args=[self.pk])
 
     @property
     def public_status(self) -> str:

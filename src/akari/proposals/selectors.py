@@ -120,14 +120,21 @@ def staff_calls() -> QuerySet[Call]:
     )
 
 
-def call_with_offer(call_pk: int) -> Call:
+def call_with_offer(queryset: QuerySet[Call], pk: int) -> Call:
+    """One call of ``queryset`` (scoped to the viewer) with programme, policy, offered
+    beamlines (and their end stations) and routes."""
     return (
-        Call.objects.select_related("programme", "policy_version")
+        queryset.select_related("programme", "programme__facility", "policy_version")
         .prefetch_related(
-            Prefetch("offered_beamlines", CallBeamline.objects.select_related("beamline")),
+            Prefetch(
+                "offered_beamlines",
+                CallBeamline.objects.select_related(
+                    "beamline", "beamline__facility"
+                ).prefetch_related("beamline__end_stations"),
+            ),
             "routes",
         )
-        .get(pk=call_pk)
+        .get(pk=pk)
     )
 
 

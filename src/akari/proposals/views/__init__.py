@@ -1,0 +1,1 @@
+"""Pages of the proposals app: public calls, applicants' proposals and editing, staff pages."""
