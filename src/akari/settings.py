@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "akari.accounts",
     "akari.facility",
     "akari.policies",
+    "akari.notifications",
     "akari.proposals",
     "akari.reviews",
     "akari.selection",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "akari.core.context_processors.navigation",
+                "akari.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -247,6 +249,8 @@ LOGGING = {
 }
 
 # --- Akari ------------------------------------------------------------------------------------
+# Absolute links in e-mails.
+AKARI_SITE_URL = os.environ.get("AKARI_SITE_URL", "http://127.0.0.1:8000")
 # Largest attachment accepted on a proposal (bytes); attachments must be PDF.
 AKARI_ATTACHMENT_MAX_BYTES = int(os.environ.get("AKARI_ATTACHMENT_MAX_BYTES", str(10 << 20)))
 # Roles whose holders must enrol a TOTP authenticator before they can use the site.

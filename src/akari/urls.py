@@ -23,6 +23,7 @@ urlpatterns = [
     path("proposals/", include("akari.proposals.urls")),
     path("reviews/", include("akari.reviews.urls")),
     path("selection/", include("akari.selection.urls")),
+    path("inbox/", include("akari.notifications.urls")),
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("language/", account_views.language_switch, name="language_switch"),

@@ -23,6 +23,7 @@ def test_signed_in_navigation_adds_my_account(client):
     client.force_login(person)
     labels = [str(i["label"]) for i in items_for(person, "/")]
     assert "マイアカウント" in labels
+    assert "お知らせ" in labels
     assert "管理画面" not in labels
     for item in items_for(person, "/"):
         assert client.get(item["url"]).status_code == 200, item["url"]
@@ -42,8 +43,8 @@ def test_home_query_count_signed_in(django_assert_num_queries):
     person = UserFactory()
     client = Client()
     client.force_login(person)
-    # session + user + MFA role check (groups) for the staff-MFA rule
-    with django_assert_num_queries(3):
+    # session + user + MFA role check (groups) + unread notification count
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 

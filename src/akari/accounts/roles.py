@@ -67,7 +67,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "facility.add_endstation",
         "facility.change_endstation",
     ],
-    Role.USER_OFFICE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, *_MANAGE_PEOPLE, *_MANAGE_FACILITY],
+    Role.USER_OFFICE: [
+        *_VIEW_CATALOGUE,
+        *_VIEW_PEOPLE,
+        *_MANAGE_PEOPLE,
+        *_MANAGE_FACILITY,
+        "notifications.view_notification",
+        "notifications.resend_notification",
+    ],
     Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE],
     Role.MEMBER_ADMIN: [],
     Role.MANAGEMENT: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, "core.view_statusevent"],
@@ -83,7 +90,16 @@ ADMIN_SITE_ROLES = {
     Role.SYSTEM_ADMIN,
 }
 
-_AKARI_APPS = ("core", "accounts", "facility", "policies")
+_AKARI_APPS = (
+    "core",
+    "accounts",
+    "facility",
+    "policies",
+    "notifications",
+    "proposals",
+    "reviews",
+    "selection",
+)
 
 
 def _permissions_for(codes: list[str]) -> list[Permission]:

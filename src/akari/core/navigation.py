@@ -38,6 +38,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home"),
     NavItem(_("Beamlines"), "facility:catalogue"),
     NavItem(_("Programme guide"), "policies:guide"),
+    NavItem(_("Notifications"), "notifications:inbox", signed_in),
     NavItem(_("My account"), "accounts:profile", signed_in),
     NavItem(_("API"), "api-docs"),
     NavItem(_("Administration"), "admin:index", admin_user),
@@ -54,5 +55,5 @@ def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         active = current_path == url or (url != "/" and current_path.startswith(url))
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": url, "active": active, "url_name": item.url_name})
     return items
