@@ -209,6 +209,30 @@ class ReviewTimeline(Strict):
         return self
 
 
+class PeerReview(Strict):
+    """How peer review runs (read by the reviews app).
+
+    ``reviews_per_proposal`` reviewers are assigned to every proposal whose route has peer
+    review; a reviewer gets at most ``max_per_reviewer`` proposals of a call (a reviewer's own
+    profile may set a lower or higher load). Scores are whole numbers from ``score_min`` to
+    ``score_max``; ``higher_is_better`` says which end is best. Reviewers with open reviews are
+    reminded ``reminder_days_before`` days before the due date (each reminder once).
+    """
+
+    reviews_per_proposal: Annotated[int, Field(ge=1, le=20)] = 3
+    max_per_reviewer: Annotated[int, Field(ge=1)] = 15
+    score_min: int = 1
+    score_max: int = 10
+    higher_is_better: bool = True
+    reminder_days_before: list[Annotated[int, Field(ge=0, le=60)]] = [7, 1]
+
+    @model_validator(mode="after")
+    def _scale(self) -> PeerReview:
+        if self.score_min >= self.score_max:
+            raise ValueError("score_min must be below score_max")
+        return self
+
+
 class MemberClass(Strict):
     code: Code
     name: Text
@@ -349,6 +373,7 @@ class Pack(Strict):
     fees: Annotated[list[Fee], Field(min_length=1)]
     calls: Calls | None = None
     review: ReviewTimeline | None = None
+    peer_review: PeerReview = PeerReview()
     booking: Booking | None = None
     member_classes: list[MemberClass] = []
     entitlement: Entitlement | None = None
