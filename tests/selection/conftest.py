@@ -36,7 +36,8 @@ class Ranked:
 
 @dataclass
 class StubRanking:
-    """Scores and technical verdicts the tests set; ranks proposals in committee or decided."""
+    """Scores and technical verdicts the tests set. Like the reviews app's ranking: proposals in
+    committee or decided, scored ones best first, then the others."""
 
     scores: dict[int, float] = field(default_factory=dict)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -57,16 +58,17 @@ class StubRanking:
         scored = sorted(
             (p for p in proposals if p.pk in self.scores), key=lambda p: -self.scores[p.pk]
         )
+        unscored = sorted((p for p in proposals if p.pk not in self.scores), key=lambda p: p.pk)
         return [
             Ranked(
                 proposal=p,
-                mean_raw=self.scores[p.pk],
-                mean_normalised=self.scores[p.pk],
+                mean_raw=self.scores.get(p.pk),
+                mean_normalised=self.scores.get(p.pk),
                 rank=i,
-                n_reviews=2,
+                n_reviews=2 if p.pk in self.scores else 0,
                 technical_verdict=self.verdicts.get((p.pk, beamline.code), "feasible"),
             )
-            for i, p in enumerate(scored, start=1)
+            for i, p in enumerate([*scored, *unscored], start=1)
         ]
 
 
