@@ -14,6 +14,12 @@ from tests.factories import UserFactory
 from tests.proposals.factories import CallFactory, loaded_packs
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """Factories set a password on every person: hash it cheaply in these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def packs(db, frozen_clock):  # type: ignore[no-untyped-def]
     """SPring-8 and NanoTerasu with the three packs loaded; the clock at 2026-04-01 09:00."""

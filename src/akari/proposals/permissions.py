@@ -14,6 +14,9 @@ defines the models; this module only looks them up by name, so it works before t
 - ``proposal.review_assignments``: rows with ``reviewer`` and a boolean ``conflict``; a row
   with ``conflict=True`` gives no access.
 
+When the reviews model declares ``ACTIVE`` (a tuple of statuses), only rows in those statuses
+give access (a proposed, declined or removed assignment does not).
+
 A proprietary proposal's title and content are never shown to panel (peer) reviewers:
 :func:`proposal_display_for` hides them for anyone whose only access is a review assignment.
 """
@@ -51,6 +54,9 @@ def _reverse_rows(name: str, user: Any, **extra: Any) -> Exists | None:
     relation = Proposal._meta.get_field(name)
     model = relation.related_model
     fk = relation.field.name  # type: ignore[union-attr]
+    active = getattr(model, "ACTIVE", None)
+    if active is not None:
+        extra = {**extra, "status__in": list(active)}
     return Exists(
         model._default_manager.filter(**{fk: OuterRef("pk"), "reviewer": user, **extra})  # type: ignore[union-attr]
     )

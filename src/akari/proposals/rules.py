@@ -106,7 +106,10 @@ def window_problems(call: Call, *, now: dt.datetime) -> list[str]:
     if call.status != Call.Status.OPEN:
         return [_("This call is not open for submissions.")]
     if now < call.opens_at:
-        return [_("Submissions to this call open on %(date)s.") % {"date": _date(call.opens_at)}]
+        return [
+            _("Submissions to this call open on %(date)s; come back then.")
+            % {"date": _date(call.opens_at)}
+        ]
     if call.closes_at is not None and now >= call.closes_at:
         return [
             _("The submission deadline (%(deadline)s) has passed.")

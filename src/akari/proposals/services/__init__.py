@@ -35,6 +35,7 @@ from akari.proposals.services.submission import (
     proposal_submit,
     proposal_withdraw,
 )
+from akari.proposals.services.viewing import proposal_viewed
 
 __all__ = [
     "DRAFT_FIELDS",
@@ -54,6 +55,7 @@ __all__ = [
     "proposal_create",
     "proposal_submit",
     "proposal_update",
+    "proposal_viewed",
     "proposal_withdraw",
     "publication_add",
     "publication_remove",

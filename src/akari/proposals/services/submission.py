@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.urls import reverse
 from akari.accounts.models import User
 from akari.core import clock
 from akari.core.workflow import transition
+from akari.notifications.services import notify
 from akari.proposals.models import Call, Proposal, TeamMember
 from akari.proposals.rules import submission_problems
 from akari.proposals.selectors import proposal_for_submission
@@ -22,11 +22,6 @@ class SubmissionRefused(ValidationError):
 
 
 def _notify_team(proposal: Proposal, *, kind: str, actor: Any, context: dict[str, Any]) -> None:
-    # The notifications app is being built alongside; until it is installed, nothing is sent.
-    if not apps.is_installed("akari.notifications"):
-        return
-    from akari.notifications.services import notify
-
     link = reverse("proposals:detail", args=[proposal.pk])
     members = TeamMember.objects.filter(proposal=proposal).select_related("person")
     for member in members:

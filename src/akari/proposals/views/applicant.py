@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from akari.accounts.models import User
-from akari.core import audit, clock
+from akari.core import clock
 from akari.proposals import permissions, selectors, services
 from akari.proposals.forms import CopyForm, WithdrawForm
 from akari.proposals.models import Attachment, Proposal
@@ -26,9 +26,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def record_view(request: HttpRequest, proposal: Proposal, what: str = "page") -> None:
-    """Write the audit row for a view of a proprietary proposal from outside its team."""
-    if permissions.viewing_is_audited(request.user, proposal):
-        audit.record(actor=request.user, action="proposal.viewed", obj=proposal, view=what)
+    services.proposal_viewed(proposal=proposal, actor=request.user, what=what)
 
 
 @login_required
