@@ -108,7 +108,7 @@ def test_a_programme_without_waitlist_refuses_to_waitlist(ranking, user_office, 
     proposal = make_proposal(call, route="general", beamlines={"BL02U": 6})
     before = snapshot(proposal)
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         decision_record(proposal=proposal, outcome=S.WAITLISTED, actor=user_office)
 
     assert refused.value.messages == [

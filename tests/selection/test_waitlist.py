@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from akari.core.models import AuditEvent
 from akari.core.workflow import IllegalTransition
@@ -93,10 +94,10 @@ def test_publishing_needs_every_proposal_decided(closed_call, committee, user_of
     make_proposal(closed_call, status=S.PEER_REVIEW)
     decisions_adopt(call=closed_call, actor=user_office)
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         decisions_publish(call=closed_call, actor=user_office)
 
-    assert refused.value.messages == ["1 proposal(s) of this call have no decision yet."]
+    assert refused.value.messages == ["1 proposal of this call has no decision yet."]
     closed_call.refresh_from_db()
     assert closed_call.status == Call.Status.CLOSED
 

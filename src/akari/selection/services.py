@@ -23,6 +23,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from akari.accounts.models import User
 from akari.core import audit, clock
@@ -308,7 +309,12 @@ def decisions_publish(*, call: Call, actor: User | None) -> int:
     waiting = selectors.undecided_count(call)
     if waiting:
         raise ValidationError(
-            _("%(count)s proposal(s) of this call have no decision yet.") % {"count": waiting},
+            ngettext(
+                "%(count)s proposal of this call has no decision yet.",
+                "%(count)s proposals of this call have no decision yet.",
+                waiting,
+            )
+            % {"count": waiting},
             code="undecided",
         )
     call_decide(call=call, actor=actor)
