@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
+from django.utils import translation
 
 from akari.accounts.roles import Role
 from akari.proposals.models import Call
@@ -18,6 +19,13 @@ from tests.proposals.factories import CallFactory, loaded_packs
 def fast_passwords(settings):  # type: ignore[no-untyped-def]
     """Factories set a password on every person: hash it cheaply in these tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    """Service messages in English unless a test says otherwise (pages use the cookie)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

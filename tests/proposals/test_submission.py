@@ -19,12 +19,6 @@ from tests.proposals.factories import CallFactory, ProposalFactory, submitted_pr
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english():  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        yield
-
-
 def refusal(proposal: Proposal) -> list[str]:
     with pytest.raises(services.SubmissionRefused) as refused:
         services.proposal_submit(proposal=proposal, actor=proposal.created_by)
