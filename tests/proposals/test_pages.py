@@ -110,7 +110,8 @@ def test_adding_an_unknown_person_shows_the_error_in_japanese(call, as_user):
     )
 
     assert response.status_code == 200
-    assert "メールアドレスnobody@example.orgのAkariアカウントはありません" in response.content.decode()
+    expected = "メールアドレスnobody@example.orgのAkariアカウントはありません"
+    assert expected in response.content.decode()
     assert response.content.lstrip().startswith(b'<section class="card" id="team"')
     assert proposal.team.count() == 1
 
@@ -152,7 +153,8 @@ def test_the_submit_page_lists_every_problem(call, as_user):
     refused = client.post(reverse("proposals:submit", args=[proposal.pk]))
 
     for response in (page, refused):
-        items = re.findall(rb"<li>([^<]+)</li>", response.content.split(b'data-testid="problems"')[1])
+        problems = response.content.split(b'data-testid="problems"')[1]
+        items = re.findall(rb"<li>([^<]+)</li>", problems)
         assert items == [
             b"Give the proposal a title.",
             b"Request beamtime on at least one beamline.",
