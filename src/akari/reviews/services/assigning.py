@@ -211,17 +211,25 @@ def _check_staff(actor: Any) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
 def assignment_add(*, proposal: Proposal, reviewer: User, actor: Any) -> ReviewAssignment:
     """Staff add a reviewer to a proposal in peer review (a pinned draft, published with the
-    others). Conflicts are checked on the server first: a conflicted pair is refused."""
+    others). Conflicts are checked on the server first and stored even when the addition is
+    then refused for them."""
     _check_staff(actor)
+    with transaction.atomic():
+        conflicts_detect(proposal_ids=[proposal.pk], reviewer_ids=[reviewer.pk])
+    with transaction.atomic():
+        return _add(proposal, reviewer, actor)
+
+
+def _add(proposal: Proposal, reviewer: User, actor: Any) -> ReviewAssignment:
     proposal = (
-        Proposal.objects.select_for_update().select_related("call", "field").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("call", "field")
+        .get(pk=proposal.pk)
     )
     if proposal.status != Proposal.Status.PEER_REVIEW:
         raise ReviewRefused(_("The proposal is not in peer review."), code="not_peer_review")
-    conflicts_detect(proposal_ids=[proposal.pk], reviewer_ids=[reviewer.pk])
     conflict = ConflictOfInterest.objects.filter(proposal=proposal, reviewer=reviewer).first()
     if conflict is not None:
         raise ReviewRefused(

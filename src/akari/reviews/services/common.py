@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from akari.accounts.models import User
 from akari.core import audit
+from akari.notifications.services import notify
 from akari.proposals.models import Proposal
 from akari.proposals.permissions import viewing_is_audited
 
@@ -29,11 +29,6 @@ def notify_person(
     actor: Any,
 ) -> None:
     """Tell one person (inbox + e-mail after commit, never twice for the same key)."""
-    # The notifications app is being installed alongside; without it nothing is sent.
-    if not apps.is_installed("akari.notifications"):
-        return
-    from akari.notifications.services import notify
-
     notify(
         recipient=recipient,
         kind=kind,
