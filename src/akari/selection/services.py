@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from akari.accounts.models import User
 from akari.core import audit, clock
 from akari.core.workflow import transition
 from akari.facility.models import Beamline
+from akari.notifications.services import notify
 from akari.proposals.models import BeamlineRequest, Call, CallBeamline, Proposal, TeamMember
 from akari.proposals.services import call_decide
 from akari.selection import letters, rules, selectors
@@ -38,15 +38,6 @@ from akari.selection.text import breach_message
 
 Status = Proposal.Status
 OUTCOMES = (Status.ACCEPTED, Status.WAITLISTED, Status.REJECTED)
-
-
-def _notify(**kwargs: Any) -> None:
-    # The notifications app is installed alongside; until it is, nothing is sent.
-    if not apps.is_installed("akari.notifications"):
-        return
-    from akari.notifications.services import notify
-
-    notify(**kwargs)
 
 
 def _lock_offered(call: Call, beamline_ids: Sequence[int]) -> dict[int, CallBeamline]:
@@ -329,7 +320,7 @@ def decisions_publish(*, call: Call, actor: User | None) -> int:
     for proposal in decided:
         context = letters.decision_context(proposal, comments.get(proposal.pk, []))
         for member in proposal.team.all():
-            _notify(
+            notify(
                 recipient=member.person,
                 kind="selection.decision",
                 context=context,
@@ -376,7 +367,7 @@ def _promote(
     )
     context = letters.decision_context(proposal, [])
     for member in TeamMember.objects.filter(proposal=proposal).select_related("person"):
-        _notify(
+        notify(
             recipient=member.person,
             kind="selection.promoted",
             context=context,
