@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from akari.accounts.roles import Role
-from akari.proposals.models import BeamlineRequest, Call, Proposal
+from akari.proposals.models import BeamlineRequest, Call, CallBeamline, Proposal
 from akari.selection.models import WaitlistEntry
 from akari.selection.services import decision_record
 from tests.factories import UserFactory
@@ -367,3 +367,74 @@ def test_the_call_page_keeps_its_query_count_with_1000_proposals(
 
     with django_assert_num_queries(CALL_PAGE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+REAL_RANKING_PAGE_QUERIES = 12
+
+
+def test_the_committee_table_keeps_its_query_count_with_the_reviews_ranking(
+    client, closed_call, user_office, django_assert_num_queries
+):
+    # The reviews app's own beamline_ranking (no stand-in): a fixed number of queries too.
+    client = signed_in(client, user_office)
+    bulk_proposals(closed_call, 10, status=S.COMMITTEE, units=1)
+    committee_page_queries(
+        client, closed_call, django_assert_num_queries, REAL_RANKING_PAGE_QUERIES
+    )
+
+    bulk_proposals(closed_call, 990, status=S.COMMITTEE, units=1)
+    committee_page_queries(
+        client, closed_call, django_assert_num_queries, REAL_RANKING_PAGE_QUERIES
+    )
+
+
+def test_the_review_scene_people_see_no_committee_page(client, frozen_clock):
+    # The reviews app's scene: a proposal in peer review with its applicant, co-investigator,
+    # another applicant, its beamline scientist, an assigned, a conflicted and a declared
+    # reviewer. None of them is the committee.
+    from tests.reviews.factories import scene as review_scene
+
+    s = review_scene()
+    offered = CallBeamline.objects.get(call=s.call, beamline__code="BL01B1")
+    urls = [
+        reverse("selection:call", args=[s.call.pk]),
+        reverse("selection:committee", args=[s.call.pk, "BL01B1"]),
+        reverse("selection:export", args=[s.call.pk, "csv"]),
+        reverse("v1:committee-detail", args=[s.call.pk, "BL01B1"]),
+    ]
+    posts = [
+        reverse("selection:decide", args=[s.call.pk, "BL01B1", s.proposal.pk]),
+        reverse("selection:adopt", args=[s.call.pk]),
+        reverse("selection:publish", args=[s.call.pk]),
+        reverse("selection:fill-waitlist", args=[s.call.pk]),
+    ]
+    before = (
+        sorted(Proposal.objects.values_list("pk", "status")),
+        sorted(BeamlineRequest.objects.values_list("pk", "units_awarded")),
+        Call.objects.get(pk=s.call.pk).status,
+    )
+    people = [
+        s.applicant,
+        s.co_investigator,
+        s.other_applicant,
+        s.scientist,
+        s.reviewer,
+        s.conflicted,
+        s.declared,
+    ]
+    for person in people:
+        client.force_login(person)
+        assert client.get(reverse("selection:calls")).status_code == 403, person
+        for url in urls:
+            assert client.get(url).status_code == 404, (person, url)
+        for url in posts:
+            assert client.post(url, {"outcome": "rejected"}).status_code == 404, (person, url)
+    assert offered.units_available == 60
+    assert (
+        sorted(Proposal.objects.values_list("pk", "status")),
+        sorted(BeamlineRequest.objects.values_list("pk", "units_awarded")),
+        Call.objects.get(pk=s.call.pk).status,
+    ) == before
+    # and the user office does see it
+    client.force_login(s.staff)
+    assert client.get(urls[1]).status_code == 200
