@@ -58,6 +58,21 @@ _MANAGE_FACILITY = [
     "facility.change_policyarea",
 ]
 
+# Review set-up the user office keeps in the admin (technical reviewers of beamlines, reviewer
+# profiles, panels); reviews, assignments and conflicts are read-only there.
+_MANAGE_REVIEWS = [
+    *(
+        f"reviews.{verb}_{model}"
+        for model in ("beamlinereviewer", "reviewerprofile", "panel")
+        for verb in ("view", "add", "change", "delete")
+    ),
+    "reviews.view_technicalreview",
+    "reviews.view_reviewassignment",
+    "reviews.view_conflictofinterest",
+    "reviews.view_review",
+    "reviews.view_assignmentrun",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.APPLICANT: [],
     Role.REVIEWER: [],
@@ -66,12 +81,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "facility.change_beamline",
         "facility.add_endstation",
         "facility.change_endstation",
+        "reviews.view_beamlinereviewer",
     ],
     Role.USER_OFFICE: [
         *_VIEW_CATALOGUE,
         *_VIEW_PEOPLE,
         *_MANAGE_PEOPLE,
         *_MANAGE_FACILITY,
+        *_MANAGE_REVIEWS,
         "notifications.view_notification",
         "notifications.resend_notification",
     ],
