@@ -190,3 +190,21 @@ def test_a_programme_without_waitlist_promotes_nothing(ranking, user_office, fro
     call = CallFactory(pack="nanoterasu-shared", status=Call.Status.DECIDED)
 
     assert waitlist_fill(call=call, actor=user_office) == []
+
+
+def test_adopting_waitlists_only_where_the_proposal_waits(
+    closed_call, proposal_maker, ranking, user_office
+):
+    # given BL14B2 full, and the proposal not feasible on BL40XU
+    ahead = [proposal_maker(beamlines={"BL14B2": 6}) for _ in range(5)]
+    both = proposal_maker(beamlines={"BL14B2": 6, "BL40XU": 3})
+    ranking.scores = {**{p.pk: 9 for p in ahead}, both.pk: 1}
+    ranking.verdicts = {(both.pk, "BL40XU"): "not_feasible"}
+
+    decisions_adopt(call=closed_call, actor=user_office)
+
+    both.refresh_from_db()
+    assert both.status == S.WAITLISTED
+    assert list(
+        WaitlistEntry.objects.filter(proposal=both).values_list("beamline__code", "rank")
+    ) == [("BL14B2", 6)]

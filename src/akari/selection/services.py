@@ -116,9 +116,9 @@ def decision_record(
     per beamline (beamline or its pk -> units; beamlines left out get none; at least one must
     get some); each award is checked against the beamtime still available and the policy caps
     and refused with a message naming the cap. Waitlisted and rejected proposals are awarded
-    nothing; a waitlisted one is put on the waitlist of every beamline it asked for, at its
-    committee rank (``ranks``: beamline pk -> rank; computed from the committee table when not
-    given). Raises ``ValidationError`` (and writes nothing) when the decision is not allowed.
+    nothing; a waitlisted one is put on the waitlist of the beamlines of ``ranks`` (beamline pk
+    -> committee rank) or, when not given, of every beamline it asked for at its rank in that
+    beamline's committee table. Raises ``ValidationError`` (and writes nothing) when the decision is not allowed.
     """
     if outcome not in OUTCOMES:
         raise ValidationError(_("Choose accepted, waitlisted or rejected."), code="outcome")
@@ -193,9 +193,14 @@ def decision_record(
 def _waitlist(
     proposal: Proposal, offered: Sequence[CallBeamline], ranks: Mapping[int, int] | None
 ) -> None:
+    """Entries on the beamlines of ``ranks`` at those ranks; without ``ranks``, on every
+    offered beamline the proposal asked for, at its rank in that beamline's committee table."""
     for row in offered:
-        rank = (ranks or {}).get(row.beamline_id)
-        if rank is None:
+        if ranks is not None:
+            if row.beamline_id not in ranks:
+                continue
+            rank = ranks[row.beamline_id]
+        else:
             table = selectors.committee_table(proposal.call, row)
             rank = next(r.rank for r in table.rows if r.proposal.pk == proposal.pk)
         WaitlistEntry.objects.update_or_create(
