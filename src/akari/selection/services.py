@@ -90,9 +90,7 @@ def _check_award(
     ]
 
 
-def _awards_by_beamline(
-    proposal: Proposal, awarded: Mapping[Beamline | int, int] | None
-) -> dict[int, int]:
+def _awards_by_beamline(awarded: Mapping[Beamline | int, int] | None) -> dict[int, int]:
     result: dict[int, int] = {}
     for beamline, units in (awarded or {}).items():
         key = beamline if isinstance(beamline, int) else beamline.pk
@@ -118,7 +116,8 @@ def decision_record(
     and refused with a message naming the cap. Waitlisted and rejected proposals are awarded
     nothing; a waitlisted one is put on the waitlist of the beamlines of ``ranks`` (beamline pk
     -> committee rank) or, when not given, of every beamline it asked for at its rank in that
-    beamline's committee table. Raises ``ValidationError`` (and writes nothing) when the decision is not allowed.
+    beamline's committee table. Raises ``ValidationError`` (and writes nothing) when the
+    decision is not allowed.
     """
     if outcome not in OUTCOMES:
         raise ValidationError(_("Choose accepted, waitlisted or rejected."), code="outcome")
@@ -128,7 +127,7 @@ def decision_record(
     )
     call = proposal.call
     requests = {r.beamline_id: r for r in proposal.beamline_requests.select_related("beamline")}
-    awards = _awards_by_beamline(proposal, awarded)
+    awards = _awards_by_beamline(awarded)
     offered = _lock_offered(call, list(requests))
     unknown = set(awards) - set(requests)
     if unknown:
