@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from akari.accounts.roles import Role, has_role
 from akari.proposals.models import Call, Proposal
 from akari.proposals.permissions import is_staff
 from akari.reviews import selectors
@@ -51,6 +52,24 @@ def reviewed_beamline_ids(user: Any) -> set[int]:
 
 def is_beamline_scientist_for(user: Any, beamline_id: int) -> bool:
     return beamline_id in reviewed_beamline_ids(user)
+
+
+# --- Navigation (for ``akari.core.navigation``) -------------------------------------------------
+
+
+def shows_peer_reviews(user: Any) -> bool:
+    """ "My peer reviews" (``reviews:assignments``): reviewers."""
+    return _signed_in(user) and has_role(user, Role.REVIEWER)
+
+
+def shows_technical_reviews(user: Any) -> bool:
+    """ "Technical reviews" (``reviews:technical-list``): beamline scientists."""
+    return _signed_in(user) and has_role(user, Role.BEAMLINE_SCIENTIST)
+
+
+def shows_review_management(user: Any) -> bool:
+    """ "Reviews (user office)" (``reviews:calls``): the user office."""
+    return can_manage_reviews(user)
 
 
 # --- Technical review ---------------------------------------------------------------------------
