@@ -17,6 +17,7 @@ call's submission window)::
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -49,11 +50,12 @@ DEFAULT_UNITS_AVAILABLE = 60
 
 
 def loaded_packs() -> dict[str, Facility]:
-    """SPring-8 and NanoTerasu with their pack beamlines, and the three shipped packs loaded
-    (idempotent: a second call in the same test does nothing)."""
+    """SPring-8 and NanoTerasu with their pack beamlines, the three shipped packs loaded and
+    the research fields (idempotent: a second call in the same test does nothing)."""
     if not Programme.objects.filter(code="spring8").exists():
         pack_catalogue()
         call_command("load_policy", all=True, verbosity=0, stdout=io.StringIO())
+    research_fields()
     return {f.code: f for f in Facility.objects.filter(code__in=["spring8", "nanoterasu"])}
 
 
@@ -135,7 +137,19 @@ class CallFactory(factory.django.DjangoModelFactory):
         )
 
 
+def research_fields() -> None:
+    """The research fields of migration 0002 (a transactional test's flush removes them)."""
+    if ResearchField.objects.exists():
+        return
+    migration = importlib.import_module("akari.proposals.migrations.0002_research_fields")
+    for order, (code, ja, en) in enumerate(migration.FIELDS):
+        ResearchField.objects.get_or_create(
+            code=code, defaults={"name_ja": ja, "name_en": en, "order": order}
+        )
+
+
 def research_field(code: str = "materials_structure") -> ResearchField:
+    research_fields()
     return ResearchField.objects.get(code=code)
 
 

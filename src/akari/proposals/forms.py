@@ -25,7 +25,9 @@ class RouteChoiceField(forms.ModelChoiceField[AccessRoute]):
 class StartForm(forms.Form):
     """Start a proposal in a call: choose the access route."""
 
-    route = RouteChoiceField(label=_("Access route"), queryset=AccessRoute.objects.none())
+    route = RouteChoiceField(
+        label=_("Access route"), queryset=AccessRoute.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,7 +38,9 @@ class ProposalForm(forms.ModelForm[Proposal]):
     """The draft's own fields. Nothing is required here: drafts save as you go, and the
     submission checks completeness."""
 
-    route = RouteChoiceField(label=_("Access route"), queryset=AccessRoute.objects.none())
+    route = RouteChoiceField(
+        label=_("Access route"), queryset=AccessRoute.objects.none(), empty_label=None
+    )
     field = forms.ModelChoiceField(
         label=_("Research field"), queryset=ResearchField.objects.all(), required=False
     )
