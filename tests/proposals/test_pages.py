@@ -321,3 +321,10 @@ def test_staff_views_of_proprietary_proposals_are_audited(call, office, as_user)
         (office, str(proprietary.pk), {"view": "page"}),
         (office, str(proprietary.pk), {"view": "pdf"}),
     ]
+
+
+def test_the_user_office_keeps_research_fields_in_the_admin(packs, office, as_user):
+    page = as_user(office).get(reverse("admin:proposals_researchfield_changelist"))
+
+    assert page.status_code == 200
+    assert b"materials_structure" in page.content

@@ -299,3 +299,20 @@ def test_messages_are_translated(nano_call):
         "課題名を入力してください。",
         "BL02U：3シフト以上、3の倍数で申請してください（申請は4シフト）。",
     ]
+
+
+def test_receipts_are_written_in_each_recipients_language(call):
+    pi = UserFactory(preferred_language="ja", family_name_ja="山田", given_name_ja="健二")
+    co = UserFactory(preferred_language="en", given_name="Anna", family_name="Berg")
+
+    proposal = submitted_proposal(call, pi=pi, team=[co], title="放射光で見る触媒")
+
+    ja = Notification.objects.get(recipient=pi, kind="proposals.submitted")
+    en = Notification.objects.get(recipient=co, kind="proposals.submitted")
+    assert ja.subject == "[Akari] 課題2026B0001を受け付けました"
+    assert ja.body.startswith("山田 健二 様\n\n課題「放射光で見る触媒」が公募2026Bに申請され")
+    assert en.subject == "[Akari] Proposal 2026B0001 received"
+    assert en.body.startswith(
+        "Dear Anna Berg,\n\nThe proposal “放射光で見る触媒” has been submitted to call 2026B"
+    )
+    assert ja.link == en.link == f"/proposals/{proposal.pk}/"
