@@ -20,6 +20,9 @@ def pytest_configure(config: pytest.Config) -> None:
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/akari",
             returncode=2,
         )
+    # Tests create hundreds of users: a fast hasher instead of PBKDF2 (about 1 s per user on
+    # the shared CI machine). Never used outside tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
