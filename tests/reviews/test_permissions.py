@@ -179,6 +179,25 @@ def test_call_review_pages_are_the_user_offices(scene, login):
                 assert response.status_code == 404, (name, role)
 
 
+def test_review_summary_of_a_proposal_is_the_user_offices(scene, login):
+    services.review_submit(
+        assignment=scene.assignment, actor=scene.reviewer, score=8, comment="Strong case"
+    )
+    url = reverse("reviews:proposal-reviews", args=[scene.proposal.pk])
+    for role in ROLES:
+        response = login(person(scene, role)).get(url)
+        if role == "anonymous":
+            assert_login_redirect(response)
+        elif role == "staff":
+            assert response.status_code == 200
+            text = response.content.decode()
+            assert "Strong case" in text
+            assert f'data-reviewer="{scene.reviewer.email}"' in text
+            assert "Former student" in text  # the declared conflict
+        else:
+            assert response.status_code == 404, role
+
+
 def test_review_calls_page_is_the_user_offices(scene, login):
     url = reverse("reviews:calls")
     for role in ROLES:

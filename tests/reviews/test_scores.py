@@ -248,3 +248,21 @@ def test_the_ranking_page_shows_the_chosen_beamline(call, login):
     text = page.content.decode()
     assert 'data-proposal="W1"' in text
     assert "7.00" in text
+
+
+def test_proposal_summary_pairs_each_review_with_its_normalised_score(call):
+    from akari.reviews.selectors import proposal_reviews
+
+    p, other = proposal(call, "V1"), proposal(call, "V2")
+    busy, once, conflicted = UserFactory(), UserFactory(), UserFactory()
+    score(p, busy, 8)
+    score(other, busy, 4)
+    score(p, once, 5)
+    score(p, conflicted, 10, status="removed", conflict=True)
+    verdict(p, "feasible")
+
+    summary = proposal_reviews(p)
+
+    z = {a.reviewer_id: value for a, value in summary.peer}
+    assert z == {busy.pk: pytest.approx(1.0), once.pk: 0.0, conflicted.pk: None}
+    assert [t.verdict for t in summary.technical] == ["feasible"]

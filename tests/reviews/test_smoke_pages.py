@@ -21,6 +21,7 @@ def test_pages_render_in_both_languages(scene, login):
         (scene.staff, reverse("reviews:call-assignments", args=[scene.call.pk])),
         (scene.staff, reverse("reviews:call-conflicts", args=[scene.call.pk])),
         (scene.staff, reverse("reviews:call-ranking", args=[scene.call.pk])),
+        (scene.staff, reverse("reviews:proposal-reviews", args=[scene.proposal.pk])),
     ]
     for language in ("en", "ja"):
         seen = ""

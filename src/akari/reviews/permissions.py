@@ -178,6 +178,20 @@ def get_board_assignment_for(user: Any, pk: int) -> ReviewAssignment:
         raise Http404(_("No such assignment.")) from None
 
 
+def get_reviewed_proposal_for(user: Any, pk: int) -> Proposal:
+    """A submitted proposal with its call and route, for the user office's review summary."""
+    if not can_manage_reviews(user):
+        raise Http404(_("No such proposal."))
+    try:
+        return (
+            Proposal.objects.select_related("call", "call__policy_version", "route", "field")
+            .exclude(status=Proposal.Status.DRAFT)
+            .get(pk=pk)
+        )
+    except Proposal.DoesNotExist:
+        raise Http404(_("No such proposal.")) from None
+
+
 def get_board_proposal_for(user: Any, pk: int) -> Proposal:
     if not can_manage_reviews(user):
         raise Http404(_("No such proposal."))

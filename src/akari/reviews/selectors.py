@@ -377,6 +377,41 @@ def assignment_board(call: Call) -> QuerySet[Proposal]:
     )
 
 
+@dataclass(frozen=True)
+class ProposalReviews:
+    """Everything the reviews say about one proposal, for the user office."""
+
+    proposal: Proposal
+    technical: list[TechnicalReview]
+    peer: list[tuple[ReviewAssignment, float | None]]  # with the z-score of a counted score
+    conflicts: list[ConflictOfInterest]
+
+
+def proposal_reviews(proposal: Proposal) -> ProposalReviews:
+    technical = list(
+        TechnicalReview.objects.filter(proposal=proposal)
+        .select_related("beamline", "reviewer")
+        .order_by("beamline__code")
+    )
+    assignments = list(
+        ReviewAssignment.objects.filter(proposal=proposal)
+        .exclude(status=ReviewAssignment.Status.PROPOSED)
+        .select_related("reviewer", "review")
+        .order_by("reviewer__family_name", "reviewer__given_name", "pk")
+    )
+    z = scoring.normalise(
+        call_scores(proposal.call),
+        higher_is_better=peer_review_policy(proposal.call).higher_is_better,
+    )
+    peer = [(a, z.get((proposal.pk, a.reviewer_id))) for a in assignments]
+    conflicts = list(
+        ConflictOfInterest.objects.filter(proposal=proposal)
+        .select_related("reviewer")
+        .order_by("reviewer__family_name", "source")
+    )
+    return ProposalReviews(proposal, technical, peer, conflicts)
+
+
 def latest_run(call: Call) -> AssignmentRun | None:
     return AssignmentRun.objects.filter(call=call).order_by("-created_at", "-pk").first()
 

@@ -35,4 +35,5 @@ urlpatterns = [
         name="call-close-peer-review",
     ),
     path("calls/<int:pk>/ranking/", staff.call_ranking, name="call-ranking"),
+    path("proposals/<int:pk>/", staff.proposal_reviews, name="proposal-reviews"),
 ]

@@ -207,6 +207,19 @@ def call_close_peer_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:call-ranking", pk=call.pk)
 
 
+@login_required
+def proposal_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every review of one proposal: technical reviews (internal comments included), peer
+    reviews with raw and normalised scores, and the conflicts of interest."""
+    proposal = permissions.get_reviewed_proposal_for(request.user, pk)
+    services.proposal_view_record(actor=request.user, proposal=proposal, where="review_summary")
+    return render(
+        request,
+        "reviews/staff/proposal_reviews.html",
+        {"summary": selectors.proposal_reviews(proposal), "call": proposal.call},
+    )
+
+
 # --- Ranking ------------------------------------------------------------------------------------
 
 
