@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
         from akari.accounts.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="akari.accounts.sync_roles")
+
+        from akari.core.navigation import NavItem, register, signed_in
+
+        register(NavItem(_("My account"), "accounts:profile", signed_in, order=90))

@@ -1,7 +1,8 @@
-"""The site navigation: one list, filtered per user. Every page is reachable from here.
+"""The site navigation: one registry, filtered per user. Every page is reachable from here.
 
-Apps add their entries to :data:`NAV_ITEMS` (label, URL name, who sees it). A predicate takes
-the user and returns whether the entry is shown.
+Each app registers its entries in its ``AppConfig.ready()`` with :func:`register` (so ``core``
+never imports a domain app). An entry has a label, a URL name, a predicate deciding who sees it
+(usually from the app's ``permissions`` module) and an order (lower comes first).
 """
 
 from __future__ import annotations
@@ -32,17 +33,22 @@ class NavItem:
     label: str | Promise
     url_name: str
     visible: Callable[[Any], bool] = everyone
+    order: int = 50
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Home"), "core:home"),
-    NavItem(_("Beamlines"), "facility:catalogue"),
-    NavItem(_("Programme guide"), "policies:guide"),
-    NavItem(_("Notifications"), "notifications:inbox", signed_in),
-    NavItem(_("My account"), "accounts:profile", signed_in),
-    NavItem(_("API"), "api-docs"),
-    NavItem(_("Administration"), "admin:index", admin_user),
+    NavItem(_("Home"), "core:home", order=0),
+    NavItem(_("API"), "api-docs", order=95),
+    NavItem(_("Administration"), "admin:index", admin_user, order=99),
 ]
+
+
+def register(*items: NavItem) -> None:
+    """Add entries (idempotent: an entry with the same URL name replaces the old one)."""
+    for item in items:
+        NAV_ITEMS[:] = [existing for existing in NAV_ITEMS if existing.url_name != item.url_name]
+        NAV_ITEMS.append(item)
+    NAV_ITEMS.sort(key=lambda entry: entry.order)
 
 
 def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:

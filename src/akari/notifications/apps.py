@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "akari.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from akari.core.navigation import NavItem, register, signed_in
+
+        register(NavItem(_("Notifications"), "notifications:inbox", signed_in, order=80))

@@ -6,3 +6,8 @@ class PoliciesConfig(AppConfig):
     name = "akari.policies"
     label = "policies"
     verbose_name = _("Programme policies")
+
+    def ready(self) -> None:
+        from akari.core.navigation import NavItem, register
+
+        register(NavItem(_("Programme guide"), "policies:guide", order=20))
