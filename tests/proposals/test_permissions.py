@@ -192,6 +192,7 @@ def test_proprietary_content_is_never_shown_to_panel_reviewers(world):
             assert response.status_code == 200
             assert "社外秘" not in text
             assert 'data-testid="content-hidden"' in text
+            assert world.people.pi.email not in text and str(world.people.pi) not in text
             assert c.get(reverse("proposals:pdf", args=[pk])).status_code == 200
             attachment = c.get(reverse("proposals:attachment", args=[pk, world.secret.pk]))
             assert attachment.status_code == 404

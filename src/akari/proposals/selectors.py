@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from akari.accounts.models import Affiliation
 from akari.proposals.models import (
@@ -147,7 +147,6 @@ def call_proposals(call: Call, filters: Mapping[str, str] | None = None) -> Quer
         .exclude(status=Proposal.Status.DRAFT)
         .select_related("route", "field")
         .prefetch_related(_team_prefetch(), _requests_prefetch())
-        .annotate(units_requested_total=Sum("beamline_requests__units_requested"))
         .order_by("number")
     )
     if filters.get("status"):
