@@ -328,3 +328,14 @@ def test_the_user_office_keeps_research_fields_in_the_admin(packs, office, as_us
 
     assert page.status_code == 200
     assert b"materials_structure" in page.content
+
+
+def test_navigation_reaches_the_proposal_pages(packs, office, as_user):
+    applicant = UserFactory()
+
+    for person, expected in ((applicant, False), (office, True)):
+        page = as_user(person, language="ja").get(reverse("core:home")).content.decode()
+        nav = page.split('class="main-nav"')[1].split("</nav>")[0]
+        assert f'href="{reverse("proposals:calls")}"' in nav and "課題公募" in nav
+        assert f'href="{reverse("proposals:mine")}"' in nav and "自分の課題" in nav
+        assert (f'href="{reverse("proposals:staff_calls")}"' in nav) is expected
