@@ -45,3 +45,19 @@ def test_navigation_predicates(scene):
     assert [shows_peer_reviews(p) for p in people] == [False, True, False, False]
     assert [shows_technical_reviews(p) for p in people] == [False, False, True, False]
     assert [shows_review_management(p) for p in people] == [False, False, False, True]
+
+
+def test_the_review_pages_are_in_the_navigation_of_who_uses_them(scene, login):
+    from django.urls import reverse
+
+    entries = {
+        "reviewer": reverse("reviews:assignments"),
+        "scientist": reverse("reviews:technical-list"),
+        "staff": reverse("reviews:calls"),
+    }
+    for role, url in entries.items():
+        home = login(getattr(scene, role)).get("/").content.decode()
+        for other_role, other_url in entries.items():
+            assert (f'href="{other_url}"' in home) == (role == other_role), (role, other_url)
+    anonymous = login(None).get("/").content.decode()
+    assert not any(f'href="{url}"' in anonymous for url in entries.values())
