@@ -13,7 +13,13 @@ pytestmark = pytest.mark.django_db
 
 def test_anonymous_navigation_pages_all_answer(client):
     items = items_for(AnonymousUser(), "/")
-    assert [str(i["label"]) for i in items] == ["ホーム", "ビームライン", "利用制度ガイド", "API"]
+    assert [str(i["label"]) for i in items] == [
+        "ホーム",
+        "ビームライン",
+        "利用制度ガイド",
+        "課題公募",
+        "API",
+    ]
     for item in items:
         assert client.get(item["url"]).status_code == 200, item["url"]
 

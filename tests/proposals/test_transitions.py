@@ -101,4 +101,5 @@ def test_tables_list_exactly_the_allowed_moves():
     ],
 )
 def test_applicants_see_only_the_coarse_status(status, public):
-    assert Proposal(status=status).public_status == public
+    decided_call = Call(kind=Call.Kind.PERIODIC, status=Call.Status.DECIDED)
+    assert Proposal(status=status, call=decided_call).public_status == public

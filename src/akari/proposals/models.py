@@ -282,7 +282,21 @@ class Proposal(TimeStampedModel):
 
     @property
     def public_status(self) -> str:
-        return str(self._PUBLIC[self.Status(self.status)])
+        """What the team sees. A committee decision of a call stays "under review" until the
+        call's decisions are published (with the letters), so nobody learns it early."""
+        public = self._PUBLIC[self.Status(self.status)]
+        announced_together = {
+            self.PublicStatus.ACCEPTED,
+            self.PublicStatus.WAITLISTED,
+            self.PublicStatus.NOT_ACCEPTED,
+        }
+        if (
+            public in announced_together
+            and self.call.kind == Call.Kind.PERIODIC
+            and self.call.status != Call.Status.DECIDED
+        ):
+            return str(self.PublicStatus.UNDER_REVIEW)
+        return str(public)
 
     @property
     def public_status_label(self) -> str:
