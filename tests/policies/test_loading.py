@@ -340,3 +340,36 @@ def test_the_command_refuses_an_unknown_pack_name(catalogue):
 def test_the_command_needs_a_pack(catalogue):
     with pytest.raises(CommandError, match="Name a pack"):
         call_command("load_policy", stdout=io.StringIO())
+
+
+def test_a_version_loaded_before_a_new_schema_default_still_counts_as_unchanged(db, catalogue):
+    """A stored document that lacks a key added later (with a default) is the same content."""
+    from akari.policies import reader
+    from akari.policies.models import PolicyVersion
+    from akari.policies.services import LoadOutcome, policy_load
+
+    first = policy_load(path="spring8")
+    # As an older schema stored it: only what the author wrote, no later defaults.
+    pack, _digest = reader.read(reader.resolve("spring8"))
+    stored = pack.model_dump(mode="json", exclude_unset=True)
+    assert stored != first.version.document
+    PolicyVersion.objects.filter(pk=first.version.pk).update(document=stored, sha256="0" * 64)
+
+    again = policy_load(path="spring8")
+
+    assert again.outcome is LoadOutcome.UNCHANGED
+    assert PolicyVersion.objects.count() == 1
+
+
+def test_caps_naming_an_unknown_route_is_refused(db, catalogue, tmp_path):
+    from akari.policies import reader
+    from akari.policies.reader import PackError
+
+    text = reader.resolve("spring8").read_text(encoding="utf-8")
+    assert "priority_and_proprietary_routes" in text
+    broken = text.replace("proprietary_routes: [priority,", "proprietary_routes: [no_such_route,")
+    assert broken != text
+    with pytest.raises(PackError) as excinfo:
+        reader.parse(broken, source="spring8-broken.yaml")
+    assert "caps.priority_and_proprietary_routes[0]" in str(excinfo.value)
+    assert 'route "no_such_route"' in str(excinfo.value)

@@ -144,6 +144,18 @@ def document(pack: Pack) -> dict[str, Any]:
 
 
 def digest(pack: Pack) -> str:
-    """sha256 of the canonical JSON document: edits to comments or layout don't change it."""
-    canonical = json.dumps(document(pack), sort_keys=True, ensure_ascii=False)
+    """sha256 of what the author wrote, canonicalised: edits to comments or layout don't change
+    it, and neither does a later schema key with a default (``exclude_unset``)."""
+    canonical = json.dumps(
+        pack.model_dump(mode="json", exclude_unset=True), sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def same_content(stored: Mapping[str, Any], pack: Pack) -> bool:
+    """Whether a stored document says the same as ``pack`` under today's schema (both with
+    today's defaults filled in): versions loaded before a schema key was added stay equal."""
+    try:
+        return document(Pack.model_validate(stored)) == document(pack)
+    except ValidationError:
+        return False

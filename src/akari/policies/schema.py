@@ -452,6 +452,14 @@ def cross_check(pack: Pack, *, facilities: Mapping[str, set[str]] | None = None)
             problems.append(
                 Problem(f"fees[{i}].route", f'refers to route "{fee.route}", which is not defined')
             )
+    for i, code in enumerate(pack.caps.priority_and_proprietary_routes or []):
+        if code not in route_codes:
+            problems.append(
+                Problem(
+                    f"caps.priority_and_proprietary_routes[{i}]",
+                    f'refers to route "{code}", which is not defined under routes',
+                )
+            )
     for i, route in enumerate(pack.routes):
         for j, code in enumerate(route.fees):
             if code not in fee_codes:

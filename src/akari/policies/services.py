@@ -86,7 +86,7 @@ def _store(*, pack: Pack, sha256: str, source: Path, actor: Any) -> LoadResult:
         )
     existing = programme.versions.filter(version=pack.version).first()
     if existing is not None:
-        if existing.sha256 == sha256:
+        if existing.sha256 == sha256 or reader.same_content(existing.document, pack):
             return LoadResult(existing, LoadOutcome.UNCHANGED)
         raise PackError(
             str(source),
