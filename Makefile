@@ -90,6 +90,7 @@ test: install lint typecheck checks pytest
 
 bench: install db-up
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+	$(PY) bench/review_assignment.py
 
 clean:
 	rm -rf .venv var .mypy_cache .ruff_cache

@@ -79,7 +79,6 @@ PLAN = [
 @pytest.fixture
 def mail(settings, mailoutbox):
     settings.TASKS = IMMEDIATE
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AKARI_ASSIGNMENT_TIME_LIMIT = 5
     return mailoutbox
 

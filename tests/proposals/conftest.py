@@ -16,12 +16,6 @@ from tests.proposals.factories import CallFactory, loaded_packs
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):  # type: ignore[no-untyped-def]
-    """Factories set a password on every person: hash it cheaply in these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def english():  # type: ignore[no-untyped-def]
     """Service messages in English unless a test says otherwise (pages use the cookie)."""
     with translation.override("en"):

@@ -12,13 +12,6 @@ from django.test import Client
 from tests.reviews.factories import scene as build_scene
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Users are created by the dozen here: hash their test password cheaply (the default
-    PBKDF2 costs over a second per user on the shared machines)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def scene(db, frozen_clock) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     return build_scene()

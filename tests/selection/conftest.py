@@ -18,12 +18,6 @@ from tests.factories import AffiliationFactory, OrganisationFactory, UserFactory
 from tests.proposals.factories import CallFactory, ProposalFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Test users need no strong hash (PBKDF2 costs about a second per user here)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass(frozen=True)
 class Ranked:
     proposal: Proposal
