@@ -70,7 +70,9 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo
-	$(MANAGE) runserver $(DEMO_ADDR)
+	@echo "Task worker (sends e-mail to the console): log in var/worker.log"
+	@$(MANAGE) db_worker > var/worker.log 2>&1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(MANAGE) runserver $(DEMO_ADDR)
 
 lint:
 	$(PY) -m ruff check src tests bench

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from akari.demo.services import DEMO_PASSWORD
+from tests.proposals.factories import research_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
+    research_fields()  # migration data; an earlier transactional test may have flushed it
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
@@ -73,3 +76,10 @@ def test_applicant_browses_in_both_languages(live_server, page, screenshot, demo
     page.wait_for_url("**/beamlines/**")
     assert page.get_by_text("BL10U").first.is_visible()
     screenshot("08-catalogue-ja")
+
+    # The demo applicant's proposal shows in "My proposals" with its coarse status only
+    page.goto(f"{live_server.url}{reverse('proposals:mine')}")
+    main = page.locator("main").inner_text()
+    assert "NT2027B0001" in main
+    assert "審査中" in main
+    screenshot("09-my-proposals-ja")

@@ -23,6 +23,7 @@ from django.db import transaction
 from akari.accounts.models import Affiliation, Organisation, User
 from akari.accounts.permissions import requires_mfa
 from akari.accounts.services import role_grant
+from akari.demo.programme import demo_programme
 
 DATA = Path(__file__).resolve().parent / "data" / "people.yaml"
 DEMO_PASSWORD = "akari-demo-2026"  # demo only; printed on the console by `load_demo`
@@ -103,4 +104,6 @@ def demo_load() -> list[DemoLogin]:
     call_command("load_policy", all=True, verbosity=0)
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     organisations = _organisations(data["organisations"])
-    return [_person(row, organisations) for row in data["people"]]
+    logins = [_person(row, organisations) for row in data["people"]]
+    demo_programme({p.email: p for p in User.objects.filter(email__in=[x.email for x in logins])})
+    return logins
