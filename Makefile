@@ -45,6 +45,7 @@ install: system-deps
 	@test -n "$(PY312)" || { echo "Python 3.12 is required (pyenv install 3.12, or apt-get install python3.12)"; exit 1; }
 	@$(UV) --version >/dev/null 2>&1 || $(PY312) -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
+	@mkdir -p var
 	@$(MAKE) --no-print-directory compilemessages
 
 ## Translation catalogues: one per app, in src/akari/<app>/locale.
