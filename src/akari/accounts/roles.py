@@ -94,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "proposals.change_researchfield",
         "notifications.view_notification",
         "notifications.resend_notification",
+        "selection.view_waitlistentry",
     ],
     Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE],
     Role.MEMBER_ADMIN: [],
