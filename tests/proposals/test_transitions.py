@@ -29,6 +29,10 @@ PROPOSAL_ALLOWED = {
     ("waitlisted", "rejected"),
     ("waitlisted", "withdrawn"),
     ("accepted", "withdrawn"),
+    # corrections before publication (guarded by the selection service)
+    ("accepted", "committee"),
+    ("waitlisted", "committee"),
+    ("rejected", "committee"),
 }
 CALL_ALLOWED = {("draft", "open"), ("open", "closed"), ("closed", "decided"), ("closed", "open")}
 

@@ -8,9 +8,9 @@ from django.utils import translation
 
 from akari.core import clock
 from akari.core.models import AuditEvent, StatusEvent
-from akari.core.workflow import IllegalTransition
+from akari.core.workflow import IllegalTransition, history
 from akari.facility.models import Beamline
-from akari.proposals.models import BeamlineRequest, Proposal
+from akari.proposals.models import BeamlineRequest, Call, Proposal
 from akari.selection.models import WaitlistEntry
 from akari.selection.services import decision_override, decision_record
 from tests.factories import OrganisationFactory, UserFactory
@@ -288,8 +288,8 @@ ILLEGAL = [
     for status in S
     if status != S.COMMITTEE
     for outcome in (S.ACCEPTED, S.WAITLISTED, S.REJECTED)
-    # a waitlisted proposal may still be accepted (freed beamtime) or closed (period over)
-    if (status, outcome) not in {(S.WAITLISTED, S.ACCEPTED), (S.WAITLISTED, S.REJECTED)}
+    # decided proposals may be corrected while the call's decisions are unpublished (below)
+    if status not in (S.ACCEPTED, S.WAITLISTED, S.REJECTED)
 ]
 
 
@@ -352,3 +352,51 @@ def test_override_awards_this_beamline_and_the_proposed_allocation_elsewhere(
         )
     )
     assert awarded == {"BL01B1": 2, "BL14B2": 4}
+
+
+def test_a_decision_is_corrected_before_publication(proposal_maker, ranking, user_office):
+    proposal = proposal_maker(status=S.COMMITTEE, beamlines={"BL01B1": 6})
+    decision_record(
+        proposal=proposal, outcome=S.ACCEPTED, awarded={bl("BL01B1"): 6}, actor=user_office
+    )
+
+    with translation.override("en"):
+        decision_record(proposal=proposal, outcome=S.REJECTED, actor=user_office)
+
+    proposal.refresh_from_db()
+    assert proposal.status == S.REJECTED
+    assert list(proposal.beamline_requests.values_list("units_awarded", flat=True)) == [0]
+    moves = [(e.from_status, e.to_status) for e in history(proposal)]
+    assert moves[-3:] == [
+        ("committee", "accepted"),
+        ("accepted", "committee"),
+        ("committee", "rejected"),
+    ]
+    assert history(proposal)[len(moves) - 2].reason == "Decision corrected before publication"
+
+
+def test_a_refused_correction_keeps_the_first_decision(proposal_maker, ranking, user_office):
+    proposal = proposal_maker(status=S.COMMITTEE, beamlines={"BL01B1": 6})
+    decision_record(
+        proposal=proposal, outcome=S.ACCEPTED, awarded={bl("BL01B1"): 6}, actor=user_office
+    )
+    before = snapshot(proposal)
+
+    with pytest.raises(ValidationError):
+        decision_record(proposal=proposal, outcome=S.ACCEPTED, awarded={}, actor=user_office)
+
+    assert snapshot(proposal) == before
+
+
+def test_published_decisions_are_final(proposal_maker, ranking, user_office):
+    proposal = proposal_maker(status=S.COMMITTEE, beamlines={"BL01B1": 6})
+    decision_record(
+        proposal=proposal, outcome=S.ACCEPTED, awarded={bl("BL01B1"): 6}, actor=user_office
+    )
+    Call.objects.filter(pk=proposal.call_id).update(status=Call.Status.DECIDED)
+    before = snapshot(proposal)
+
+    with pytest.raises(IllegalTransition):
+        decision_record(proposal=proposal, outcome=S.REJECTED, actor=user_office)
+
+    assert snapshot(proposal) == before

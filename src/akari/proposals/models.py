@@ -187,10 +187,12 @@ class Proposal(TimeStampedModel):
             Status.WITHDRAWN,
         },
         # A waitlisted proposal is promoted when beamtime frees up, or closed at period end.
-        Status.WAITLISTED: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        # Back to the committee: a decision corrected before the call's decisions are published
+        # (the selection service allows it only then).
+        Status.WAITLISTED: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN, Status.COMMITTEE},
         # The PI may still cancel accepted beamtime; it then goes to the waitlist.
-        Status.ACCEPTED: {Status.WITHDRAWN},
-        Status.REJECTED: set(),
+        Status.ACCEPTED: {Status.WITHDRAWN, Status.COMMITTEE},
+        Status.REJECTED: {Status.COMMITTEE},
         Status.WITHDRAWN: set(),
     }
 

@@ -98,6 +98,24 @@ def _awards_by_beamline(awarded: Mapping[Beamline | int, int] | None) -> dict[in
     return result
 
 
+# Decisions the committee may still correct while the call's decisions are unpublished.
+CORRECTABLE = {Status.ACCEPTED, Status.WAITLISTED, Status.REJECTED}
+
+
+def _reopen(proposal: Proposal, *, actor: User | None) -> None:
+    """Put a decided proposal back before the committee (its awards and waitlist places go),
+    inside the caller's transaction: if the new decision is refused, the old one stands."""
+    transition(
+        proposal,
+        Status.COMMITTEE,
+        actor=actor,
+        reason=str(_("Decision corrected before publication")),
+        extra_updates={"decided_at": None},
+    )
+    BeamlineRequest.objects.filter(proposal=proposal).update(units_awarded=None)
+    WaitlistEntry.objects.filter(proposal=proposal).delete()
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -126,6 +144,8 @@ def decision_record(
         pk=given.pk
     )
     call = proposal.call
+    if proposal.status in CORRECTABLE and call.status != Call.Status.DECIDED:
+        _reopen(proposal, actor=actor)
     requests = {r.beamline_id: r for r in proposal.beamline_requests.select_related("beamline")}
     awards = _awards_by_beamline(awarded)
     offered = _lock_offered(call, list(requests))
