@@ -8,11 +8,9 @@ review pages (services), so every change keeps its status event and audit row.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from akari.core.admin_base import ReadOnlyAdmin
 from akari.reviews.models import (
     AssignmentRun,
     BeamlineReviewer,
@@ -47,17 +45,6 @@ class PanelAdmin(admin.ModelAdmin):
     list_filter = ["programme"]
     search_fields = ["name_ja", "name_en"]
     filter_horizontal = ["research_fields", "members"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TechnicalReview)
