@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from akari.accounts.models import Affiliation
+from akari.policies.models import AccessRoute, Programme
 from akari.proposals.models import (
     BeamlineRequest,
     Call,
@@ -177,3 +178,14 @@ def organisation_name(member: TeamMember | None) -> str:
             member.person.affiliations.filter(is_primary=True).select_related("organisation")
         )
     return str(affiliations[0].organisation) if affiliations else ""
+
+
+def programmes_with_calls() -> QuerySet[Programme]:
+    """Programmes with routes applied for by call or any time (not booking-only ones): the
+    programmes staff can open a call for."""
+    applications = [AccessRoute.Application.CALL, AccessRoute.Application.ANYTIME]
+    return (
+        Programme.objects.filter(versions__routes__application__in=applications)
+        .distinct()
+        .order_by("order", "code")
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from akari.core.workflow import allowed_targets, history
-from akari.policies.models import AccessRoute, Programme
+from akari.policies.models import Programme
 from akari.proposals import export, permissions, selectors, services
 from akari.proposals.forms import CallFilterForm, CallForm
 from akari.proposals.models import Call
@@ -42,22 +42,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
         "proposals/staff/call_list.html",
         {
             "calls": selectors.staff_calls(),
-            "programmes": Programme.objects.filter(
-                versions__routes__application__in=["call", "anytime"]
-            )
-            .distinct()
-            .order_by("order", "code"),
+            "programmes": selectors.programmes_with_calls(),
         },
-    )
-
-
-def _programmes_with_calls() -> list[Programme]:
-    """Programmes with routes applied for by call or any time (not booking-only ones)."""
-    applications = [AccessRoute.Application.CALL, AccessRoute.Application.ANYTIME]
-    return list(
-        Programme.objects.filter(versions__routes__application__in=applications)
-        .distinct()
-        .order_by("order", "code")
     )
 
 
