@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "akari.facility",
     "akari.policies",
     "akari.notifications",
+    "akari.beamtime",
     "akari.proposals",
     "akari.reviews",
     "akari.selection",

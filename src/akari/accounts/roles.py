@@ -117,6 +117,7 @@ _AKARI_APPS = (
     "facility",
     "policies",
     "notifications",
+    "beamtime",
     "proposals",
     "reviews",
     "selection",

@@ -1,0 +1,290 @@
+"""Writes to the one calendar of beamtime. Scheduling and coalition call these; nothing else
+creates, moves or releases a block.
+
+Overlap is refused twice over: a query inside the caller's transaction gives a clear message
+(and is the guarantee on SQLite, whose transactions are serialised by ``BEGIN IMMEDIATE``), and
+on PostgreSQL the exclusion constraint catches the race two concurrent transactions could win
+past the query; its violation is turned into the same :class:`BeamtimeConflict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from akari.beamtime.models import Block, BookingWindow, Experiment
+from akari.core import audit, clock
+from akari.core.workflow import transition
+
+EXCLUSION_VIOLATION = "23P01"
+
+
+class BeamtimeConflict(ValidationError):
+    """The requested time overlaps beamtime that is already occupied."""
+
+
+def _check_interval(start: datetime, end: datetime) -> None:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError(_("Start and end must carry a time zone."))
+    if end <= start:
+        raise ValidationError(_("The end must be after the start."))
+
+
+def _overlapping(beamline_id: int, start: datetime, end: datetime, exclude: int | None = None):
+    qs = Block.objects.filter(
+        beamline_id=beamline_id, released_at__isnull=True, start__lt=end, end__gt=start
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs
+
+
+def _conflict() -> BeamtimeConflict:
+    return BeamtimeConflict(_("This beamtime is already occupied."), code="beamtime_occupied")
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    return (
+        getattr(cause, "sqlstate", None) == EXCLUSION_VIOLATION
+        or getattr(cause, "pgcode", None) == EXCLUSION_VIOLATION
+    )
+
+
+@transaction.atomic
+def block_occupy(
+    *,
+    beamline: Any,
+    start: datetime,
+    end: datetime,
+    kind: str,
+    actor: Any | None,
+    end_station: Any | None = None,
+    label: str = "",
+    precheck: bool = True,
+) -> Block:
+    """Occupy ``[start, end)`` of a beamline. Raises :class:`BeamtimeConflict` (and writes
+    nothing) when any active block overlaps. ``precheck=False`` skips the friendly query and
+    relies on the database constraint alone (PostgreSQL only; used by hot paths)."""
+    _check_interval(start, end)
+    beamline_id = getattr(beamline, "pk", beamline)
+    if end_station is not None and getattr(end_station, "beamline_id", beamline_id) != beamline_id:
+        raise ValidationError(_("The end station does not belong to this beamline."))
+    if (precheck or transaction.get_connection().vendor != "postgresql") and _overlapping(
+        beamline_id, start, end
+    ).exists():
+        raise _conflict()
+    block = Block(
+        beamline_id=beamline_id,
+        end_station=end_station,
+        start=start,
+        end=end,
+        kind=kind,
+        label=label,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            block.save()
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise _conflict() from exc
+        raise
+    return block
+
+
+@transaction.atomic
+def block_release(*, block: Block, actor: Any | None, reason: str = "") -> Block:
+    """Free a block's time (the row stays, for the record). Releasing twice is a no-op."""
+    locked = Block.objects.select_for_update().get(pk=block.pk)
+    if locked.released_at is not None:
+        return locked
+    locked.released_at = clock.now()
+    locked.released_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.release_reason = reason[:300]
+    locked.save(update_fields=["released_at", "released_by", "release_reason"])
+    audit.record(actor=actor, action="beamtime.block_released", obj=locked, reason=reason)
+    block.released_at = locked.released_at
+    return locked
+
+
+@transaction.atomic
+def block_move(*, block: Block, start: datetime, end: datetime, actor: Any | None) -> Block:
+    """Move an active block; refused with :class:`BeamtimeConflict` if the new time is taken."""
+    _check_interval(start, end)
+    locked = Block.objects.select_for_update().get(pk=block.pk)
+    if locked.released_at is not None:
+        raise ValidationError(_("This beamtime has been released and cannot be moved."))
+    if _overlapping(locked.beamline_id, start, end, exclude=locked.pk).exists():
+        raise _conflict()
+    old = (locked.start.isoformat(), locked.end.isoformat())
+    locked.start, locked.end = start, end
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["start", "end"])
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise _conflict() from exc
+        raise
+    Experiment.objects.filter(block=locked).update(start=start, end=end)
+    audit.record(
+        actor=actor,
+        action="beamtime.block_moved",
+        obj=locked,
+        start=[old[0], start.isoformat()],
+        end=[old[1], end.isoformat()],
+    )
+    return locked
+
+
+@transaction.atomic
+def window_open(
+    *, beamline: Any, programme: str, start: datetime, end: datetime, actor: Any | None
+) -> BookingWindow:
+    """Open ``[start, end)`` of a beamline to member booking. Adjacent or overlapping windows of
+    the same programme are merged into one, so opening the same time twice changes nothing."""
+    _check_interval(start, end)
+    beamline_id = getattr(beamline, "pk", beamline)
+    touching = list(
+        BookingWindow.objects.select_for_update().filter(
+            beamline_id=beamline_id, programme=programme, start__lte=end, end__gte=start
+        )
+    )
+    if len(touching) == 1 and touching[0].start <= start and touching[0].end >= end:
+        return touching[0]
+    new_start = min([start, *(w.start for w in touching)])
+    new_end = max([end, *(w.end for w in touching)])
+    BookingWindow.objects.filter(pk__in=[w.pk for w in touching]).delete()
+    window = BookingWindow.objects.create(
+        beamline_id=beamline_id,
+        programme=programme,
+        start=new_start,
+        end=new_end,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="beamtime.window_opened",
+        obj=window,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    return window
+
+
+@transaction.atomic
+def window_close(
+    *, beamline: Any, programme: str, start: datetime, end: datetime, actor: Any | None
+) -> int:
+    """Take ``[start, end)`` out of member booking (existing bookings are untouched: release
+    them separately). Returns the number of windows changed."""
+    _check_interval(start, end)
+    beamline_id = getattr(beamline, "pk", beamline)
+    changed = 0
+    for w in BookingWindow.objects.select_for_update().filter(
+        beamline_id=beamline_id, programme=programme, start__lt=end, end__gt=start
+    ):
+        changed += 1
+        pieces = [(w.start, start), (end, w.end)]
+        w.delete()
+        for a, b in pieces:
+            if b > a:
+                BookingWindow.objects.create(
+                    beamline_id=beamline_id,
+                    programme=programme,
+                    start=a,
+                    end=b,
+                    created_by=w.created_by,
+                )
+    if changed:
+        from akari.facility.models import Beamline
+
+        audit.record(
+            actor=actor,
+            action="beamtime.window_closed",
+            obj=Beamline.objects.get(pk=beamline_id),
+            programme=programme,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+    return changed
+
+
+@transaction.atomic
+def experiment_create(
+    *,
+    block: Block,
+    programme: str,
+    route: str,
+    reference: str,
+    lead: Any,
+    actor: Any | None,
+    proprietary: bool = False,
+    title: str = "",
+    organisation: Any | None = None,
+    participants: Iterable[Any] = (),
+) -> Experiment:
+    """Record that ``block`` is used by an experiment (one experiment per block)."""
+    if not block.is_active:
+        raise ValidationError(_("This beamtime has been released."))
+    experiment = Experiment.objects.create(
+        block=block,
+        beamline_id=block.beamline_id,
+        end_station_id=block.end_station_id,
+        start=block.start,
+        end=block.end,
+        programme=programme,
+        route=route,
+        reference=reference,
+        proprietary=proprietary,
+        title=title[:300],
+        lead=lead,
+        organisation=organisation,
+    )
+    people = list(participants)
+    if people:
+        experiment.participants.set(people)
+    audit.record(actor=actor, action="beamtime.experiment_created", obj=experiment)
+    return experiment
+
+
+@transaction.atomic
+def experiment_cancel(*, experiment: Experiment, actor: Any | None, reason: str = "") -> Experiment:
+    """Cancel a scheduled experiment and free its time."""
+    transition(experiment, Experiment.Status.CANCELLED, actor=actor, reason=reason)
+    block_release(block=experiment.block, actor=actor, reason=reason)
+    return experiment
+
+
+@transaction.atomic
+def experiment_complete(*, experiment: Experiment, actor: Any | None) -> Experiment:
+    if experiment.end > clock.now():
+        raise ValidationError(_("An experiment cannot be completed before it ends."))
+    transition(experiment, Experiment.Status.COMPLETED, actor=actor)
+    return experiment
+
+
+def overlapping_active(beamline: Any, start: datetime, end: datetime) -> list[Block]:
+    """Active blocks of a beamline that overlap ``[start, end)`` (for conflict messages)."""
+    beamline_id = getattr(beamline, "pk", beamline)
+    return list(_overlapping(beamline_id, start, end).order_by("start"))
+
+
+__all__ = [
+    "BeamtimeConflict",
+    "block_move",
+    "block_occupy",
+    "block_release",
+    "experiment_cancel",
+    "experiment_complete",
+    "experiment_create",
+    "overlapping_active",
+    "window_close",
+    "window_open",
+]
