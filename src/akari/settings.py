@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "akari.proposals",
     "akari.reviews",
     "akari.selection",
+    "akari.scheduling",
+    "akari.coalition",
     # demo data for `make demo` (depends on every app; nothing depends on it)
     "akari.demo",
 ]

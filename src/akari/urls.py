@@ -14,6 +14,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("akari.proposals.api")),
     path("", include("akari.reviews.api")),
     path("", include("akari.selection.api")),
+    path("", include("akari.scheduling.api")),
+    path("", include("akari.coalition.api")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("proposals/", include("akari.proposals.urls")),
     path("reviews/", include("akari.reviews.urls")),
     path("selection/", include("akari.selection.urls")),
+    path("scheduling/", include("akari.scheduling.urls")),
+    path("coalition/", include("akari.coalition.urls")),
     path("inbox/", include("akari.notifications.urls")),
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -121,6 +121,8 @@ _AKARI_APPS = (
     "proposals",
     "reviews",
     "selection",
+    "scheduling",
+    "coalition",
 )
 
 

@@ -23,7 +23,9 @@ from django.db import transaction
 from akari.accounts.models import Affiliation, Organisation, User
 from akari.accounts.permissions import requires_mfa
 from akari.accounts.services import role_grant
+from akari.demo.coalition import demo_coalition
 from akari.demo.programme import demo_programme
+from akari.demo.scheduling import demo_scheduling
 
 DATA = Path(__file__).resolve().parent / "data" / "people.yaml"
 DEMO_PASSWORD = "akari-demo-2026"  # demo only; printed on the console by `load_demo`
@@ -105,5 +107,8 @@ def demo_load() -> list[DemoLogin]:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     organisations = _organisations(data["organisations"])
     logins = [_person(row, organisations) for row in data["people"]]
-    demo_programme({p.email: p for p in User.objects.filter(email__in=[x.email for x in logins])})
+    people = {p.email: p for p in User.objects.filter(email__in=[x.email for x in logins])}
+    demo_programme(people)
+    demo_scheduling(people)
+    demo_coalition(people)
     return logins
