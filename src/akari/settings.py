@@ -265,3 +265,7 @@ AKARI_MFA_REQUIRED_ROLES = [
     "management",
     "system_admin",
 ]
+# Beamtime scheduling (CP-SAT): wall-clock limit in seconds and parallel search workers of one
+# solver run. A fixed worker count and seed make runs reproducible.
+AKARI_SCHEDULE_TIME_LIMIT = float(os.environ.get("AKARI_SCHEDULE_TIME_LIMIT", "60"))
+AKARI_SCHEDULE_WORKERS = int(os.environ.get("AKARI_SCHEDULE_WORKERS", "2"))
