@@ -253,9 +253,46 @@ class BookingRound(Strict):
     priority: bool = False
 
 
+AllocationCriterion = Literal["class_priority", "fair_share", "lottery"]
+
+
+class Allocation(Strict):
+    """How the round-1 allocation run decides between requests that collide (read by the
+    coalition app). ``order`` lists the criteria applied in turn: ``class_priority`` (the
+    member class earlier in ``class_priority`` wins), ``fair_share`` (the member with the lowest
+    share of already-allocated hours per unit wins) and ``lottery`` (a draw from a seeded random
+    generator whose seed is recorded with the run). Classes missing from ``class_priority`` come
+    last."""
+
+    order: Annotated[list[AllocationCriterion], Field(min_length=1)] = [
+        "class_priority",
+        "fair_share",
+        "lottery",
+    ]
+    class_priority: list[Code] = ["platinum", "special_contract_gold", "gold", "general"]
+
+
+class RefundTier(Strict):
+    """Hours given back when a booking is cancelled at least ``days_before`` days before its
+    start: ``refund`` is the fraction (1 = all hours). The tier with the largest
+    ``days_before`` that the notice reaches applies; below every tier, nothing is refunded."""
+
+    days_before: Annotated[int, Field(ge=0)]
+    refund: Annotated[Decimal, Field(ge=0, le=1)]
+
+
 class Booking(Strict):
+    """Monthly member booking (coalition). Round 1 collects requests for month M from
+    ``round1_opens_before`` before M starts until its ``closes_before`` (counted back from the
+    start of M); later rounds close ``closes_before`` before the slot's start."""
+
     applications: Literal["monthly"]
     rounds: Annotated[list[BookingRound], Field(min_length=1)]
+    round1_opens_before: Before = Before(months=2)
+    allocation: Allocation = Allocation()
+    cancellation: list[RefundTier] = [RefundTier(days_before=7, refund=Decimal(1))]
+    waitlist_offer_hours: Annotated[int, Field(ge=1)] = 24
+    low_balance_hours: Annotated[int, Field(ge=0)] = 20
 
     @model_validator(mode="after")
     def _rounds(self) -> Booking:

@@ -1,0 +1,560 @@
+"""Every write of the coalition: memberships, member people, bookings and cancellations.
+
+Round-1 requests and the allocation run are in :mod:`akari.coalition.allocation`, the waitlist
+in :mod:`akari.coalition.waitlist`, the hour ledger in :mod:`akari.coalition.ledger`.
+
+The booking hot path (:func:`booking_create`) runs its cheap checks first (idempotency key,
+whole hours, the round in force: pure), then one query for the window, one for the account, and
+one transaction: the calendar block (the exclusion constraint refuses a taken slot, no
+pre-check on PostgreSQL), the experiment, the booking row, the ledger posting (a conditional
+``UPDATE`` of the account), an audit row and the confirmation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from akari.accounts.models import Affiliation, Organisation, User
+from akari.beamtime import selectors as calendar
+from akari.beamtime.models import Block
+from akari.beamtime.services import (
+    BeamtimeConflict,
+    block_occupy,
+    experiment_cancel,
+    experiment_complete,
+    experiment_create,
+)
+from akari.coalition import ledger, notices, policy, rounds
+from akari.coalition.errors import BookingRefused
+from akari.coalition.models import (
+    Booking,
+    Bucket,
+    EntitlementAccount,
+    LedgerEntry,
+    MemberPerson,
+    Membership,
+    UseType,
+)
+from akari.core import audit, clock
+from akari.core.fiscal import FiscalYear
+from akari.core.workflow import transition
+from akari.facility.models import Beamline, EndStation
+
+# --- Memberships ------------------------------------------------------------------------------
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    organisation: Organisation,
+    member_class: str,
+    units: int,
+    joined_on: dt.date,
+    actor: Any | None,
+    joining_fiscal_year: int | None = None,
+) -> Membership:
+    """Admit a member; grants the entitlement of the joining fiscal year (and of the current
+    one, when the member joins with an earlier date)."""
+    pack = policy.pack(max(joined_on, policy_start()))
+    klass = next((c for c in pack.member_classes if c.code == member_class), None)
+    if klass is None:
+        raise BookingRefused(
+            _("This member class is not defined by the coalition policy."), "class"
+        )
+    if units < 1 or (klass.min_units is not None and units < klass.min_units):
+        raise BookingRefused(
+            _("A %(class)s member holds at least %(n)d units.")
+            % {"class": rounds.text(klass.name), "n": klass.min_units or 1},
+            "units",
+        )
+    if Membership.objects.filter(organisation=organisation).exists():
+        raise BookingRefused(_("This organisation is already a member."), "duplicate")
+    entitlement = pack.entitlement
+    years = entitlement.contract_years if entitlement else 10
+    membership = Membership.objects.create(
+        organisation=organisation,
+        member_class=member_class,
+        units=units,
+        joining_fiscal_year=joining_fiscal_year or FiscalYear.of(joined_on).year,
+        joined_on=joined_on,
+        contract_ends_on=add_years(joined_on, years),
+    )
+    audit.record(
+        actor=actor,
+        action="coalition.membership_created",
+        obj=membership,
+        member_class=member_class,
+        units=units,
+    )
+    for year in sorted({FiscalYear.of(joined_on).year, FiscalYear.of(clock.today()).year}):
+        grant_for(membership=membership, fiscal_year=year, actor=actor)
+    return membership
+
+
+def policy_start() -> dt.date:
+    """First day any coalition pack is in force (grants before it use today's pack)."""
+    from akari.policies.models import PolicyVersion
+
+    first = (
+        PolicyVersion.objects.filter(programme__code=policy.PROGRAMME)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    return first or clock.today()
+
+
+def grant_for(
+    *, membership: Membership, fiscal_year: int, actor: Any | None
+) -> EntitlementAccount | None:
+    day = max(FiscalYear(fiscal_year).start, policy_start())
+    entitlement = policy.pack(day).entitlement
+    if entitlement is None:
+        return None
+    return ledger.grant(
+        membership=membership,
+        fiscal_year=fiscal_year,
+        hours_per_unit=entitlement.hours_per_unit_per_fiscal_year,
+        actor=actor,
+    )
+
+
+def membership_set_status(
+    *, membership: Membership, status: str, actor: Any | None, reason: str = ""
+) -> Membership:
+    return transition(membership, status, actor=actor, reason=reason)
+
+
+# --- Member people ----------------------------------------------------------------------------
+
+
+def organisations_of(membership: Membership) -> list[int]:
+    """The member organisation and, for a group, its companies."""
+    org = membership.organisation
+    ids = [org.pk]
+    if org.kind == Organisation.Kind.GROUP:
+        ids += list(Organisation.objects.filter(member_of=org).values_list("pk", flat=True))
+    return ids
+
+
+@transaction.atomic
+def member_person_add(
+    *, membership: Membership, email: str, actor: Any, can_book: bool = True, is_admin: bool = False
+) -> MemberPerson:
+    person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if person is None:
+        raise BookingRefused(_("No account with this e-mail address exists."), "unknown_person")
+    affiliated = Affiliation.objects.filter(
+        person=person, organisation_id__in=organisations_of(membership)
+    ).exists()
+    if not affiliated:
+        raise BookingRefused(
+            _("This person is not affiliated with the member organisation or its companies."),
+            "not_affiliated",
+        )
+    mp, created = MemberPerson.objects.get_or_create(
+        membership=membership,
+        person=person,
+        defaults={"can_book": can_book, "is_admin": is_admin},
+    )
+    if not created:
+        raise BookingRefused(_("This person is already on the member's list."), "duplicate")
+    audit.record(actor=actor, action="coalition.person_added", obj=mp, email=person.email)
+    return mp
+
+
+@transaction.atomic
+def member_person_update(
+    *, member: MemberPerson, actor: Any, can_book: bool | None = None, is_admin: bool | None = None
+) -> MemberPerson:
+    if can_book is not None:
+        member.can_book = can_book
+    if is_admin is not None:
+        member.is_admin = is_admin
+    member.save(update_fields=["can_book", "is_admin"])
+    audit.record(
+        actor=actor,
+        action="coalition.person_changed",
+        obj=member,
+        can_book=member.can_book,
+        is_admin=member.is_admin,
+    )
+    return member
+
+
+@transaction.atomic
+def member_person_remove(*, member: MemberPerson, actor: Any) -> None:
+    audit.record(
+        actor=actor,
+        action="coalition.person_removed",
+        obj=member.membership,
+        email=member.person.email,
+    )
+    member.delete()
+
+
+# --- Bookings ---------------------------------------------------------------------------------
+
+
+def check_interval(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> int:
+    """Whole hours of ``[start, end)``; refuses misaligned, empty and past intervals."""
+    if end <= start:
+        raise BookingRefused(_("The end must be after the start."), "interval")
+    aligned = all(t.minute == 0 and t.second == 0 and t.microsecond == 0 for t in (start, end))
+    if not aligned:
+        raise BookingRefused(_("Bookings start and end on whole hours."), "not_aligned")
+    if start <= now:
+        raise BookingRefused(_("This slot has already started; it cannot be booked."), "past")
+    return int((end - start).total_seconds() // 3600)
+
+
+def check_beamline(beamline: Beamline, end_station: EndStation | None) -> None:
+    pack = policy.pack()
+    if beamline.code not in pack.beamline_codes or beamline.facility.code != pack.facility:
+        raise BookingRefused(_("This beamline is not offered to coalition members."), "beamline")
+    if end_station is not None and end_station.beamline_id != beamline.pk:
+        raise BookingRefused(_("The end station does not belong to this beamline."), "end_station")
+
+
+def check_window(beamline: Beamline, start: dt.datetime, end: dt.datetime) -> None:
+    if not calendar.is_bookable(beamline, policy.PROGRAMME, start, end):
+        raise BookingRefused(
+            _("This time is not open to member booking (outside the booking windows)."),
+            "outside_window",
+        )
+
+
+def may_book(membership: Membership, person: Any) -> bool:
+    return MemberPerson.objects.filter(membership=membership, person=person, can_book=True).exists()
+
+
+def account_id_for(membership: Membership, start: dt.datetime, hours: int) -> int:
+    """The account charged for a slot: the fiscal year of its date (Asia/Tokyo)."""
+    row = (
+        EntitlementAccount.objects.filter(
+            membership=membership, fiscal_year=ledger.fiscal_year_of(start)
+        )
+        .values_list("pk", "available")
+        .first()
+    )
+    if row is None or row[1] < hours:
+        raise BookingRefused(
+            _(
+                "Your member's entitlement for fiscal year %(year)s has %(left)d hours left; "
+                "this booking needs %(hours)d."
+            )
+            % {
+                "year": ledger.fiscal_year_of(start),
+                "left": row[1] if row else 0,
+                "hours": hours,
+            },
+            "no_entitlement",
+        )
+    return int(row[0])
+
+
+def reference_for(start: dt.datetime, block: Block) -> str:
+    return f"C{start.astimezone(clock.TOKYO):%y%m}-{block.pk:06d}"
+
+
+def booking_create(
+    *,
+    membership: Membership,
+    person: Any,
+    beamline: Beamline,
+    start: dt.datetime,
+    end: dt.datetime,
+    use_type: str = UseType.BASIC,
+    end_station: EndStation | None = None,
+    idempotency_key: str = "",
+    by_staff: Any | None = None,
+    round_number: int | None = None,
+    account_id: int | None = None,
+    source: str = "direct",
+    trusted: bool = False,
+) -> Booking:
+    """Book ``[start, end)`` of a beamline for ``membership``; returns the booking or raises
+    :class:`BookingRefused` naming the rule. ``by_staff`` (a user the caller has checked may
+    book for members) lifts the round and booking-right rules. A retried call with the same
+    ``idempotency_key`` returns the first booking, even while that one is still committing.
+    ``trusted`` (the allocation run) skips the booking-right check its caller already made."""
+    key = (idempotency_key or "").strip()[:100]
+    if key:
+        existing = Booking.objects.filter(membership=membership, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    actor = by_staff or person
+    now = clock.now()
+    hours = check_interval(start, end, now)
+    if use_type not in UseType.values:
+        raise BookingRefused(_("Unknown use type."), "use_type")
+    if not membership.is_active:
+        raise BookingRefused(_("Only active members can book."), "not_member")
+    if round_number is None:
+        if by_staff is not None:
+            round_number = 0
+        else:
+            check = rounds.direct_booking(
+                slot_start=start,
+                now=now,
+                member_class=membership.member_class,
+                policy=policy.booking_policy(),
+                classes=policy.pack().member_classes,
+            )
+            if not check.allowed:
+                raise BookingRefused(check.message, check.code)
+            round_number = check.round or 0
+    check_beamline(beamline, end_station)
+    if by_staff is None and not trusted and not may_book(membership, person):
+        raise BookingRefused(_("You have no booking right for this member."), "no_booking_right")
+    check_window(beamline, start, end)
+    charge_from = Bucket.AVAILABLE if account_id is None else Bucket.HELD
+    if account_id is None:
+        account_id = account_id_for(membership, start, hours)
+    try:
+        with transaction.atomic():
+            booking = _book(
+                membership=membership,
+                person=person,
+                actor=actor,
+                beamline=beamline,
+                end_station=end_station,
+                start=start,
+                end=end,
+                hours=hours,
+                use_type=use_type,
+                round_number=round_number,
+                account_id=account_id,
+                charge_from=charge_from,
+                key=key,
+                source=source,
+            )
+    except (BeamtimeConflict, IntegrityError) as exc:
+        if key:
+            existing = Booking.objects.filter(membership=membership, idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        if isinstance(exc, BeamtimeConflict):
+            raise BookingRefused(_("This slot has just been taken."), "slot_taken") from exc
+        raise
+    return booking
+
+
+def _book(
+    *,
+    membership: Membership,
+    person: Any,
+    actor: Any,
+    beamline: Beamline,
+    end_station: EndStation | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    hours: int,
+    use_type: str,
+    round_number: int,
+    account_id: int,
+    charge_from: str,
+    key: str,
+    source: str,
+) -> Booking:
+    block = block_occupy(
+        beamline=beamline,
+        start=start,
+        end=end,
+        kind=Block.Kind.BOOKING,
+        actor=actor,
+        end_station=end_station,
+        label=str(membership.organisation.name_en)[:200],
+        precheck=False,
+    )
+    reference = reference_for(start, block)
+    experiment = experiment_create(
+        block=block,
+        programme=policy.PROGRAMME,
+        route=use_type,
+        reference=reference,
+        lead=person,
+        actor=actor,
+        proprietary=True,
+        organisation=membership.organisation,
+    )
+    booking = Booking.objects.create(
+        reference=reference,
+        membership=membership,
+        account_id=account_id,
+        booked_by=person,
+        beamline=beamline,
+        end_station=end_station,
+        start=start,
+        end=end,
+        hours=hours,
+        use_type=use_type,
+        round=round_number,
+        idempotency_key=key,
+        block=block,
+        experiment=experiment,
+    )
+    ledger.post(
+        account_id=account_id,
+        kind=LedgerEntry.Kind.BOOK,
+        moves=[(charge_from, Bucket.BOOKED, hours)],
+        actor=actor,
+        booking_id=booking.pk,
+        note=reference,
+    )
+    audit.record(
+        actor=actor, action="coalition.booked", obj=booking, round=round_number, source=source
+    )
+    context = booking_context(booking)
+    notices.tell(
+        [person],
+        event="booking_confirmed",
+        context=context,
+        dedupe=str(booking.pk),
+        link="/coalition/bookings/",
+        actor=actor,
+    )
+    if use_type != UseType.BASIC:
+        notices.tell(
+            notices.user_office(),
+            event="staff_booking",
+            context={**context, "member": str(membership.organisation.name_en)},
+            dedupe=str(booking.pk),
+            link="/coalition/staff/bookings/",
+            actor=actor,
+        )
+    return booking
+
+
+def booking_context(booking: Booking) -> dict[str, Any]:
+    return {
+        "reference": booking.reference,
+        "beamline": booking.beamline.code,
+        "start": rounds.fmt(booking.start),
+        "end": rounds.fmt(booking.end),
+        "hours": booking.hours,
+        "use_type": booking.use_type,
+    }
+
+
+def refund_preview(booking: Booking, now: dt.datetime | None = None) -> tuple[int, int]:
+    """(hours refunded, hours forfeited) if the booking were cancelled at ``now``."""
+    fraction = rounds.refund_fraction(
+        slot_start=booking.start,
+        now=now or clock.now(),
+        policy=policy.booking_policy(),
+    )
+    refunded = math.floor(booking.hours * fraction)
+    return refunded, booking.hours - refunded
+
+
+def booking_cancel(
+    *, booking: Booking, actor: Any, reason: str = "", full_refund: bool = False
+) -> Booking:
+    """Cancel a confirmed booking before it starts: hours refunded by the notice given (the
+    pack's cancellation tiers; staff may grant a full refund, e.g. for facility reasons), the
+    rest forfeited; the time is freed and offered to the waitlist."""
+    from akari.coalition import waitlist
+
+    now = clock.now()
+    if booking.start <= now:
+        raise BookingRefused(_("A booking that has started cannot be cancelled."), "past")
+    refunded, forfeited = (booking.hours, 0) if full_refund else refund_preview(booking, now)
+    with transaction.atomic():
+        locked = transition(
+            booking,
+            Booking.Status.CANCELLED,
+            actor=actor,
+            reason=reason,
+            extra_updates={"cancelled_at": now, "refunded_hours": refunded},
+        )
+        if refunded:
+            ledger.post(
+                account_id=locked.account_id,
+                kind=LedgerEntry.Kind.REFUND,
+                moves=[(Bucket.BOOKED, Bucket.AVAILABLE, refunded)],
+                actor=actor,
+                booking_id=locked.pk,
+                note=locked.reference,
+            )
+        if forfeited:
+            ledger.post(
+                account_id=locked.account_id,
+                kind=LedgerEntry.Kind.FORFEIT,
+                moves=[(Bucket.BOOKED, Bucket.FORFEITED, forfeited)],
+                actor=actor,
+                booking_id=locked.pk,
+                note=locked.reference,
+            )
+        if locked.experiment is not None:
+            experiment_cancel(experiment=locked.experiment, actor=actor, reason=reason)
+        audit.record(
+            actor=actor,
+            action="coalition.cancelled",
+            obj=locked,
+            refunded=refunded,
+            forfeited=forfeited,
+        )
+        notices.tell(
+            [locked.booked_by],
+            event="booking_cancelled",
+            context={**booking_context(locked), "refunded": refunded, "forfeited": forfeited},
+            dedupe=str(locked.pk),
+            link="/coalition/bookings/",
+            actor=actor,
+        )
+        waitlist.offer_next(beamline=locked.beamline, start=locked.start, end=locked.end)
+    return locked
+
+
+@transaction.atomic
+def booking_record_use(*, booking: Booking, actor: Any | None) -> Booking:
+    """The beamtime was used: booked hours become used (after the booking ends)."""
+    if booking.end > clock.now():
+        raise BookingRefused(_("A booking is used only once it has ended."), "not_ended")
+    locked = transition(booking, Booking.Status.USED, actor=actor)
+    ledger.post(
+        account_id=locked.account_id,
+        kind=LedgerEntry.Kind.USE,
+        moves=[(Bucket.BOOKED, Bucket.USED, locked.hours)],
+        actor=actor,
+        booking_id=locked.pk,
+        note=locked.reference,
+    )
+    if locked.experiment is not None:
+        experiment_complete(experiment=locked.experiment, actor=actor)
+    audit.record(actor=actor, action="coalition.used", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def downtime_credit(*, booking: Booking, hours: int, actor: Any | None, note: str = "") -> None:
+    """Give back used hours lost to facility downtime (at most the booking's hours)."""
+    if booking.status != Booking.Status.USED:
+        raise BookingRefused(_("Only used bookings can be credited for downtime."), "not_used")
+    credited = LedgerEntry.objects.filter(
+        booking=booking, kind=LedgerEntry.Kind.CREDIT, bucket=Bucket.AVAILABLE
+    ).values_list("hours", flat=True)
+    if hours < 1 or hours + sum(credited) > booking.hours:
+        raise BookingRefused(_("The credit exceeds the booking's hours."), "credit")
+    ledger.post(
+        account_id=booking.account_id,
+        kind=LedgerEntry.Kind.CREDIT,
+        moves=[(Bucket.USED, Bucket.AVAILABLE, hours)],
+        actor=actor,
+        booking_id=booking.pk,
+        note=note or booking.reference,
+    )
+    audit.record(actor=actor, action="coalition.downtime_credit", obj=booking, hours=hours)
