@@ -7,7 +7,9 @@ month, and runs once per month (a second call returns the first run and changes 
 The decision is the pure function :func:`decide` of the recorded inputs (the pending requests,
 the time already occupied, requests outside the windows), the recorded policy
 (``booking.allocation`` of the pack: the criteria in order and the class priority) and the
-recorded seed. Greedy, one request at a time: among the requests still open, the best by the
+recorded seed. First every request that collides with no other is allocated ("uncontested";
+it counts towards its member's fair share); then, one at a time, among the requests still open
+the best by the
 criteria in order is placed (class priority: earlier class first; fair share: the member with
 the lowest allocated hours per unit so far; lottery: a ticket drawn for every request, in id
 order, from ``random.Random(seed)``); every open request that collides with it (same beamline,
@@ -171,14 +173,25 @@ def decide(inputs: dict[str, Any], allocation: dict[str, Any], seed: int) -> lis
         parts.append(r["id"])
         return tuple(parts)
 
+    def place(winner: dict[str, Any], reason: str) -> None:
+        draw.append(
+            {"request": winner["id"], "outcome": "allocated", "reason": reason, "lost_to": None}
+        )
+        allocated[winner["member"]] = allocated.get(winner["member"], 0) + winner["hours"]
+
     while open_:
+        # Requests that collide with no other open request are allocated first: they decide
+        # nothing, and they count towards their member's fair share.
+        free = [r for r in open_ if not any(o is not r and _overlap(r, o) for o in open_)]
+        for r in free:
+            place(r, "uncontested")
+        open_ = [r for r in open_ if r not in free]
+        if not open_:
+            break
         open_.sort(key=key)
         winner = open_.pop(0)
         winner_key = key(winner)
-        draw.append(
-            {"request": winner["id"], "outcome": "allocated", "reason": "", "lost_to": None}
-        )
-        allocated[winner["member"]] = allocated.get(winner["member"], 0) + winner["hours"]
+        place(winner, "won")
         losers = [r for r in open_ if _overlap(r, winner)]
         for loser in losers:
             loser_key = key(loser)
@@ -341,7 +354,7 @@ def _run(month: dt.date, allocation: dict[str, Any], seed: int, actor: Any | Non
                         request,
                         BookingRequest.Status.ALLOCATED,
                         actor=actor,
-                        extra_updates={"booking": booking, "reason": ""},
+                        extra_updates={"booking": booking, "reason": reason},
                     )
             except BookingRefused as refused:
                 outcome, reason = "rejected", refused.rule
