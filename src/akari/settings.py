@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "akari.selection",
     "akari.scheduling",
     "akari.coalition",
+    "akari.billing",
     # demo data for `make demo` (depends on every app; nothing depends on it)
     "akari.demo",
 ]

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("akari.selection.api")),
     path("", include("akari.scheduling.api")),
     path("", include("akari.coalition.api")),
+    path("", include("akari.billing.api")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("selection/", include("akari.selection.urls")),
     path("scheduling/", include("akari.scheduling.urls")),
     path("coalition/", include("akari.coalition.urls")),
+    path("billing/", include("akari.billing.urls")),
     path("inbox/", include("akari.notifications.urls")),
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),

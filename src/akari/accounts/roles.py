@@ -123,6 +123,7 @@ _AKARI_APPS = (
     "selection",
     "scheduling",
     "coalition",
+    "billing",
 )
 
 

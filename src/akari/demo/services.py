@@ -23,6 +23,7 @@ from django.db import transaction
 from akari.accounts.models import Affiliation, Organisation, User
 from akari.accounts.permissions import requires_mfa
 from akari.accounts.services import role_grant
+from akari.demo.billing import demo_billing
 from akari.demo.coalition import demo_coalition
 from akari.demo.programme import demo_programme
 from akari.demo.scheduling import demo_scheduling
@@ -111,4 +112,5 @@ def demo_load() -> list[DemoLogin]:
     demo_programme(people)
     demo_scheduling(people)
     demo_coalition(people)
+    demo_billing(people)
     return logins
