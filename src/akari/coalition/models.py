@@ -306,6 +306,9 @@ class Booking(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["membership", "start"])]
 
+    # Set on the instance a retried request (same idempotency key) gets back.
+    replayed: bool = False
+
     def __str__(self) -> str:
         return self.reference
 

@@ -294,6 +294,7 @@ def booking_create(
     if key:
         existing = Booking.objects.filter(membership=membership, idempotency_key=key).first()
         if existing is not None:
+            existing.replayed = True
             return existing
     actor = by_staff or person
     now = clock.now()
@@ -345,6 +346,7 @@ def booking_create(
         if key:
             existing = Booking.objects.filter(membership=membership, idempotency_key=key).first()
             if existing is not None:
+                existing.replayed = True
                 return existing
         if isinstance(exc, BeamtimeConflict):
             raise BookingRefused(_("This slot has just been taken."), "slot_taken") from exc
