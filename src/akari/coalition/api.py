@@ -6,7 +6,6 @@ same refusals as the pages. A refusal answers ``{"code": <rule>, "detail": <tran
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from akari.coalition import bench_baseline, permissions, selectors, services
+from akari.coalition import bench_baseline, permissions, policy, selectors, services
 from akari.coalition.errors import BookingRefused
 from akari.coalition.models import EntitlementAccount
 from akari.coalition.serializers import (
@@ -26,21 +25,6 @@ from akari.coalition.serializers import (
     FreeBusySerializer,
     RefusalSerializer,
 )
-from akari.facility.models import Beamline
-
-_BEAMLINES: tuple[float, dict[str, Beamline]] = (0.0, {})
-
-
-def beamline_by_code(code: str) -> Beamline:
-    """Coalition beamlines by code, cached in the process for a minute (hot path)."""
-    global _BEAMLINES
-    stamp, table = _BEAMLINES
-    if time.monotonic() - stamp > 60 or code not in table:
-        table = {b.code: b for b in selectors.coalition_beamlines()}
-        _BEAMLINES = (time.monotonic(), table)
-    if code not in table:
-        raise Http404("No such coalition beamline.")
-    return table[code]
 
 
 def refusal(refused: BookingRefused) -> Response:
@@ -76,7 +60,7 @@ class FreeBusyView(APIView):
         tags=["coalition"],
     )
     def get(self, request: Request) -> Response:
-        beamline = beamline_by_code(request.query_params.get("beamline", ""))
+        beamline = policy.beamline_by_code(request.query_params.get("beamline", ""))
         try:
             start = dt.datetime.fromisoformat(request.query_params["start"])
             end = dt.datetime.fromisoformat(request.query_params["end"])
@@ -138,7 +122,7 @@ class BookingsView(APIView):
             booking = services.booking_create(
                 membership=membership,
                 person=request.user,
-                beamline=beamline_by_code(data["beamline"]),
+                beamline=policy.beamline_by_code(data["beamline"]),
                 start=data["start"],
                 end=data["end"],
                 use_type=data["use_type"],

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.http import Http404
+
 from akari.core import clock
+from akari.facility.models import Beamline
 from akari.policies.schema import Booking, MemberClass, Pack
 from akari.policies.selectors import policy_in_force
 
@@ -19,10 +22,30 @@ PROGRAMME = "nanoterasu-coalition"
 CACHE_SECONDS = 60.0
 
 _cache: dict[dt.date, tuple[float, Pack]] = {}
+_beamlines: dict[str, tuple[float, Beamline]] = {}
 
 
 def clear_cache() -> None:
     _cache.clear()
+    _beamlines.clear()
+
+
+def beamline_by_code(code: str) -> Beamline:
+    """A coalition beamline (with its facility) by code, cached like the pack (API hot path);
+    404 when the pack does not offer it."""
+    hit = _beamlines.get(code)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    today = pack()
+    beamline = (
+        Beamline.objects.select_related("facility")
+        .filter(facility__code=today.facility, code=code)
+        .first()
+    )
+    if beamline is None or code not in today.beamline_codes:
+        raise Http404("No such coalition beamline.")
+    _beamlines[code] = (time.monotonic(), beamline)
+    return beamline
 
 
 def pack(on: dt.date | None = None) -> Pack:
