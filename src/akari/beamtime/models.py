@@ -220,3 +220,97 @@ class Experiment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.start:%Y-%m-%d}"
+
+
+class UsageRecord(TimeStampedModel):
+    """What an experiment actually used: the single source for billing and for the coalition
+    ledger's usage entries (only once ``confirmed``).
+
+    Recorded by a beamline scientist or the user office after the experiment; a coalition member
+    may record and submit it, and staff confirm. Beam downtime is the facility-caused loss in
+    minutes (refunded per the programme's ``downtime_refund`` policy)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.CONFIRMED},
+        Status.SUBMITTED: {Status.DRAFT, Status.CONFIRMED},
+        Status.CONFIRMED: set(),
+    }
+
+    experiment = models.OneToOneField(
+        Experiment,
+        on_delete=models.PROTECT,
+        related_name="usage",
+        verbose_name=_("experiment"),
+    )
+    actual_start = models.DateTimeField(_("actual start"))
+    actual_end = models.DateTimeField(_("actual end"))
+    downtime_minutes = models.PositiveIntegerField(
+        _("facility-caused downtime (minutes)"), default=0
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("usage record")
+        verbose_name_plural = _("usage records")
+        ordering = ["-actual_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actual_end__gt=F("actual_start")), name="beamtime_usage_ordered"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.experiment_id} {self.actual_start:%Y-%m-%d}"
+
+    @property
+    def used_minutes(self) -> int:
+        return int((self.actual_end - self.actual_start).total_seconds() // 60)
+
+
+class ConsumableUse(models.Model):
+    """A consumable used in an experiment, by its code in the programme's price list
+    (``invoicing.consumables``), or a quantity of a metered fee (``invoicing.metered_fees``:
+    hours of data analysis, mail-in orders), by the fee's code."""
+
+    usage = models.ForeignKey(
+        UsageRecord,
+        on_delete=models.CASCADE,
+        related_name="consumables",
+        verbose_name=_("usage record"),
+    )
+    item_code = models.CharField(_("item"), max_length=50)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("consumable used")
+        verbose_name_plural = _("consumables used")
+        ordering = ["item_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["usage", "item_code"], name="beamtime_consumable_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="beamtime_consumable_qty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} × {self.quantity}"

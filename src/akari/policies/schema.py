@@ -373,6 +373,95 @@ class DowntimeRefund(Strict):
     ignore_under_minutes: Annotated[int, Field(ge=0, le=59)]
 
 
+def registration_number_valid(value: str) -> bool:
+    """A qualified-invoice issuer registration number: ``T`` + a 13-digit corporate number whose
+    first digit is the check digit: 9 - (sum of the other 12 digits weighted 1, 2, 1, 2, ...
+    from the right, mod 9)."""
+    if len(value) != 14 or value[0] != "T" or not value[1:].isascii() or not value[1:].isdigit():
+        return False
+    digits = value[1:]
+    weighted = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(digits[1:])))
+    return int(digits[0]) == 9 - weighted % 9
+
+
+def _registration_number(value: str) -> str:
+    if not registration_number_valid(value):
+        raise ValueError(
+            "must be T followed by the 13-digit corporate number with a valid check digit"
+        )
+    return value
+
+
+class ConsumableItem(Strict):
+    """One line of a programme's consumables price list (billed from usage records)."""
+
+    code: Code
+    label: Text
+    unit: Text
+    unit_price: Yen
+
+
+# default: a demo price list (liquid helium and nitrogen, a standard sample holder); a facility
+# replaces it with its own in a new pack version.
+DEFAULT_CONSUMABLES = [
+    ConsumableItem(
+        code="liquid_helium",
+        label=Text(ja="液体ヘリウム", en="Liquid helium"),
+        unit=Text(ja="L", en="L"),
+        unit_price=Decimal(3300),
+    ),
+    ConsumableItem(
+        code="liquid_nitrogen",
+        label=Text(ja="液体窒素", en="Liquid nitrogen"),
+        unit=Text(ja="L", en="L"),
+        unit_price=Decimal(220),
+    ),
+    ConsumableItem(
+        code="sample_holder",
+        label=Text(ja="標準試料ホルダー", en="Standard sample holder"),
+        unit=Text(ja="個", en="piece"),
+        unit_price=Decimal(5500),
+    ),
+]
+
+# default: a demo registration number with a valid check digit (not a real issuer).
+DEMO_REGISTRATION_NUMBER = "T7123456789012"
+
+
+class Invoicing(Strict):
+    """How the billing app invoices this programme (every key has a default).
+
+    ``issuer`` is the name printed on the qualified invoice (default: the pack's ``operator``);
+    ``registration_number`` its qualified-invoice issuer number (T + 13 digits); invoices of one
+    registration number are numbered ``<number_prefix>-<fiscal year>-<sequence>`` without gaps.
+    Overdue invoices are reminded ``reminder_days_after_due`` days after their due date.
+    Fees priced per shift or hour are charged on the beamtime used, except ``metered_fees``,
+    charged (like fees per order or sample) on the quantity recorded in the usage record.
+    ``consumables`` is the price list of consumables recorded in usage records (their prices
+    include tax or not as the programme's ``at_cost`` fee says)."""
+
+    issuer: Text | None = None
+    registration_number: Annotated[str, AfterValidator(_registration_number)] = (
+        DEMO_REGISTRATION_NUMBER
+    )
+    number_prefix: Annotated[str, Field(pattern=r"^[A-Z0-9]{1,10}$")] = "INV"
+    reminder_days_after_due: list[Annotated[int, Field(ge=0, le=365)]] = [7, 30]
+    payment_note: Text | None = None
+    consumables: list[ConsumableItem] = DEFAULT_CONSUMABLES
+    # default: data analysis is billed on the hours recorded in the usage record, not on beamtime
+    metered_fees: list[Code] = ["analysis"]
+    # default: a rate listed for a joining year applies to members who joined that year or later
+    # until a later year is listed; "exact" requires a rate for every joining year. Joining
+    # before the first listed year is always an error (never a silent default).
+    joining_year_rates: Literal["latest_listed", "exact"] = "latest_listed"
+
+    def consumable(self, code: str) -> ConsumableItem:
+        for item in self.consumables:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+
 class OfferedBeamline(Strict):
     code: BeamlineCode
     share: Literal["all", "part"] = "all"
@@ -419,6 +508,7 @@ class Pack(Strict):
     caps: Caps = Caps()
     requests: Requests = Requests()
     downtime_refund: DowntimeRefund | None = None
+    invoicing: Invoicing = Invoicing()
     beamlines: Annotated[list[OfferedBeamline], Field(min_length=1)]
     guide: Guide
 
