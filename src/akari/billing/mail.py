@@ -11,7 +11,7 @@ from django.utils import translation
 
 from akari.billing.models import Invoice
 from akari.billing.pdf import pdf_filename, render_invoice_pdf
-from akari.notifications.links import absolute_url
+from akari.notifications.rendering import absolute_url
 
 logger = logging.getLogger(__name__)
 

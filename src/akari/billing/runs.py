@@ -8,7 +8,8 @@ Grouping follows each programme's ``payment.invoiced`` policy:
   ended (a group's members are billed to the group). Usage confirmed after its month's invoice
   was made goes on a follow-up invoice of that month.
 
-Joining fees are invoiced on joining (one invoice per membership).
+Joining fees are invoiced on joining (one invoice per membership); memberships that began before
+the programme's first policy version (joined before Akari) are not invoiced.
 
 Idempotent: charges have unique keys, a charge sits on at most one invoice line (unique), and an
 invoice's ``run_key`` is unique, so running twice, or two runs at once, bills nothing twice.
@@ -63,6 +64,10 @@ def _derive_joining_charges(result: RunResult, actor: Any | None) -> None:
         key = f"joining:{membership.pk}"
         if key in keys:
             continue
+        try:
+            policy_in_force(PROGRAMME, on=membership.joined_on)
+        except NoPolicyInForce:
+            continue  # joined before the programme's first policy: paid outside Akari
         try:
             charge_services.joining_charge(
                 organisation=membership.organisation,
