@@ -1,0 +1,65 @@
+"""Beamtime scheduling as a pure function over plain data (no database, no Django).
+
+:func:`solve` places each accepted proposal's award (``Award``: N shifts on one of the
+beamlines that can serve it, contiguous unless the award allows splitting into pieces of at
+least ``min_piece`` shifts) into the beamlines' user time, never over maintenance or outages
+(not in ``available``), outside the team's unavailable dates (``blackouts``), inside its
+time-designated / earliest-latest ``windows``, with the beamline's ``changeover`` free after each
+experiment, within the policy ``caps`` (shifts of a class of awards per beamline), and keeping
+the staff's ``pins`` where they are.
+
+**Objective** (lexicographic, through weights): first the score-weighted shifts placed
+(``score * shifts`` of every placed award), then the number of awards inside their preferred
+dates, then fewer fragments of split awards. See :mod:`.formulation` for the weights.
+
+**Model**: a time-indexed 0/1 formulation (one boolean per possible start of a contiguous
+award, per shift of a split award), decomposed into the connected components of awards x
+beamlines that can serve them, each solved by OR-Tools CP-SAT (``random_seed`` and
+``num_workers`` fixed) with a share of the time limit proportional to its size, hinted with the
+greedy schedule and never returning less than it. The **proven bound** is the tighter of CP-SAT's
+best bound and the LP relaxation of the same formulation solved by HiGHS (:mod:`.bound`).
+
+**Greedy baseline** (:func:`greedy`): rank order, first fit. **Checker** (:func:`violations`):
+re-reads the instance to verify every hard constraint of a schedule. **Explanations**
+(:func:`explain`): each unplaced award is tried alone to tell capacity (outranked) from a
+hard constraint (caps, blackouts, windows, or no user-time window long enough).
+
+Instance JSON format: see :mod:`.instance`.
+"""
+
+from .check import violations
+from .greedy import greedy
+from .instance import Award, Beamline, Cap, Instance, Pin, Placement
+from .schedule import (
+    BLACKOUTS,
+    CAP,
+    CAPACITY,
+    NO_WINDOW,
+    WINDOWS,
+    Result,
+    Unplaced,
+    explain,
+    fits_alone,
+    solve,
+)
+
+__all__ = [
+    "BLACKOUTS",
+    "CAP",
+    "CAPACITY",
+    "NO_WINDOW",
+    "WINDOWS",
+    "Award",
+    "Beamline",
+    "Cap",
+    "Instance",
+    "Pin",
+    "Placement",
+    "Result",
+    "Unplaced",
+    "explain",
+    "fits_alone",
+    "greedy",
+    "solve",
+    "violations",
+]

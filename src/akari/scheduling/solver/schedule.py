@@ -1,0 +1,318 @@
+"""Solve an instance: decompose, CP-SAT per component, LP bound, greedy, explanations."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from . import bound as lp
+from . import cpsat
+from .check import violations
+from .formulation import Formulation, build
+from .greedy import _caps_room, _contiguous, _split, greedy, value
+from .instance import Award, Instance, Pin, Placement, allowed_mask, pinned_occupancy
+
+Progress = Callable[[float, str], None]
+
+# Why an award was left out (the app words them with the period's dates).
+CAPACITY = "capacity"  # it fits alone: higher-ranked awards took the time
+CAP = "cap"  # only a policy cap stops it
+BLACKOUTS = "blackouts"  # it would fit outside the team's unavailable dates
+WINDOWS = "windows"  # it would fit outside its time-designated / earliest-latest window
+NO_WINDOW = "no_window"  # no window of that many user-time shifts on its beamlines
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    award: int
+    reason: str
+    beamlines: tuple[str, ...]
+    shifts: int
+    until: int | None  # end of the award's last window (shift index), when it has windows
+
+
+@dataclass
+class Result:
+    placements: list[Placement]
+    status: str  # "optimal" (every component proven), "feasible", "greedy" (nothing better)
+    objective: int  # score-weighted shifts placed
+    bound_cpsat: int
+    bound_lp: float | None
+    greedy: int
+    preferred_met: int
+    fragments: int
+    unplaced: list[Unplaced] = field(default_factory=list)
+    seconds: float = 0.0
+    components: int = 0
+
+    @property
+    def bound(self) -> float:
+        """The tightest proven upper bound on the objective."""
+        if self.bound_lp is None:
+            return float(self.bound_cpsat)
+        return min(float(self.bound_cpsat), self.bound_lp)
+
+    @property
+    def ratio_bound(self) -> float:
+        return self.objective / self.bound if self.bound else 1.0
+
+    @property
+    def gap(self) -> float:
+        return 1.0 - self.ratio_bound
+
+    @property
+    def ratio_greedy(self) -> float:
+        return self.objective / self.greedy if self.greedy else 1.0
+
+
+def components(instance: Instance, awards: list[Award]) -> list[tuple[list[Award], set[str]]]:
+    """Groups of awards that compete for beamlines (connected through shared beamlines)."""
+    parent = {b.code: b.code for b in instance.beamlines}
+
+    def find(code: str) -> str:
+        while parent[code] != code:
+            parent[code] = parent[parent[code]]
+            code = parent[code]
+        return code
+
+    for award in awards:
+        codes = [c for c in award.beamlines if c in parent]
+        for other in codes[1:]:
+            parent[find(other)] = find(codes[0])
+    groups: dict[str, list[Award]] = defaultdict(list)
+    for award in awards:
+        codes = [c for c in award.beamlines if c in parent]
+        if codes:
+            groups[find(codes[0])].append(award)
+    members: dict[str, set[str]] = defaultdict(set)
+    for code in parent:
+        members[find(code)].add(code)
+    return [(groups[root], members[root]) for root in sorted(groups)]
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    with_lp_bound: bool = True,
+    progress: Progress | None = None,
+) -> Result:
+    """The best schedule CP-SAT finds within ``time_limit`` (CP-SAT deterministic seconds, split
+    over the components by size; the LP bound and model building come on top), never worse
+    than the greedy baseline or the rounded LP optimum, with its proven bound."""
+    started = time.monotonic()
+    pinned = {p.award for p in instance.pins}
+    awards_by_id = {a.id: a for a in instance.awards}
+    free_awards = [a for a in instance.awards if a.id not in pinned]
+    baseline = greedy(instance)
+    baseline_by_award = {p.award: p for p in baseline}
+    occupied = pinned_occupancy(instance)
+    room = _caps_room(instance)
+    groups = components(instance, free_awards)
+    forms: list[tuple[Formulation, list[Award]]] = []
+    for group_awards, codes in groups:
+        forms.append((build(instance, group_awards, codes, occupied, room), group_awards))
+    forms.sort(key=lambda item: -item[0].n_vars)
+    placements = [
+        Placement(award=p.award, beamline=p.beamline, pieces=list(p.pieces)) for p in instance.pins
+    ]
+    pinned_value = sum(awards_by_id[p].value for p in pinned if p in awards_by_id)
+    bound_cpsat = pinned_value
+    bound_lp: float | None = float(pinned_value) if with_lp_bound else None
+    statuses: list[str] = []
+    total_size = sum(max(1, f.n_vars) for f, _ in forms)
+    for index, (form, group_awards) in enumerate(forms):
+        if progress is not None:
+            progress(index / max(1, len(forms)), f"component {index + 1}/{len(forms)}")
+        share = time_limit * max(1, form.n_vars) / total_size
+        group_greedy = [baseline_by_award[a.id] for a in group_awards if a.id in baseline_by_award]
+        start = group_greedy
+        if bound_lp is not None:
+            group_bound, relaxed = lp.lp_bound(form)
+            bound_lp += group_bound
+            if relaxed:
+                rounded = round_lp(instance, form, relaxed, group_awards)
+                if value(instance, rounded) > value(instance, start):
+                    start = rounded
+        hint = _hint(form, start, instance)
+        result = cpsat.solve(form, time_limit=share, workers=workers, seed=seed, hint=hint)
+        chosen = decode(form, result.values)
+        if result.status == "timeout" or value(instance, chosen) < value(instance, start):
+            chosen = start
+            statuses.append("greedy")
+            bound_cpsat += sum(a.value for a in group_awards)
+        else:
+            statuses.append(result.status)
+            bound_cpsat += result.bound // form.w1
+        placements.extend(chosen)
+    if progress is not None:
+        progress(1.0, "done")
+    if not statuses or all(s == "optimal" for s in statuses):
+        status = "optimal"
+    elif "feasible" in statuses or "optimal" in statuses:
+        status = "feasible"
+    else:
+        status = "greedy"
+    placed = {p.award for p in placements}
+    return Result(
+        placements=sorted(placements, key=lambda p: p.award),
+        status=status,
+        objective=value(instance, placements),
+        bound_cpsat=bound_cpsat,
+        bound_lp=bound_lp,
+        greedy=value(instance, baseline),
+        preferred_met=preferred_met(instance, placements),
+        fragments=sum(len(p.pieces) for p in placements),
+        unplaced=[explain(instance, a) for a in instance.awards if a.id not in placed],
+        seconds=time.monotonic() - started,
+        components=len(forms),
+    )
+
+
+def _hint(form: Formulation, placements: list[Placement], instance: Instance) -> set[int]:
+    """The literals true in ``placements`` (a complete, feasible hint)."""
+    awards = {a.id: a for a in instance.awards}
+    wanted_starts = {
+        (p.award, p.beamline, p.pieces[0][0], p.pieces[0][1]) for p in placements if p.pieces
+    }
+    cells = {
+        (p.award, p.beamline, s)
+        for p in placements
+        for start, n in p.pieces
+        for s in range(start, start + n)
+    }
+    wanted_placed = {(p.award, p.beamline) for p in placements}
+    hint = {v for v, key in form.starts.items() if key in wanted_starts}
+    hint |= {v for v, key in form.cells.items() if key in cells}
+    hint |= {v for v, key in form.placed.items() if key in wanted_placed}
+    for v, (kind, award, code, s) in form.aux.items():
+        if kind == "start":
+            on = (award, code, s) in cells and (award, code, s - 1) not in cells
+        elif kind == "end":
+            on = (award, code, s) in cells and (award, code, s + 1) not in cells
+        else:
+            pref = awards[award].preferred
+            on = (
+                (award, code) in wanted_placed
+                and pref is not None
+                and all(pref[0] <= s < pref[1] for (a, b, s) in cells if a == award and b == code)
+            )
+        if on:
+            hint.add(v)
+    return hint
+
+
+def round_lp(
+    instance: Instance, form: Formulation, relaxed: list[float], awards: list[Award]
+) -> list[Placement]:
+    """A schedule from the LP optimum: awards by their LP weight, each at its heaviest start
+    that still fits, then the rest first fit (as the greedy baseline)."""
+    weight: dict[int, float] = defaultdict(float)
+    options: dict[int, list[tuple[float, str, int, int]]] = defaultdict(list)
+    for v, (award, code, t, n) in form.starts.items():
+        if relaxed[v] > 1e-6:
+            weight[award] += relaxed[v]
+            options[award].append((relaxed[v], code, t, n))
+    for v, (award, _code) in form.placed.items():
+        weight[award] += relaxed[v]
+    by_id = {a.id: a for a in awards}
+    order = sorted(weight, key=lambda a: (-round(weight[a], 6), -by_id[a].score, a))
+    pins: list[Pin] = list(instance.pins)
+    for award_id in order:
+        for _w, code, t, n in sorted(options.get(award_id, []), key=lambda o: (-o[0], o[2])):
+            trial = replace(
+                instance, pins=(*pins, Pin(award=award_id, beamline=code, pieces=((t, n),)))
+            )
+            if not violations(
+                trial, [Placement(p.award, p.beamline, list(p.pieces)) for p in trial.pins]
+            ):
+                pins.append(Pin(award=award_id, beamline=code, pieces=((t, n),)))
+                break
+    rest = replace(instance, awards=tuple(awards), pins=tuple(pins))
+    mine = {a.id for a in awards}
+    return [p for p in greedy(rest) if p.award in mine]
+
+
+def decode(form: Formulation, values: list[bool]) -> list[Placement]:
+    out: dict[int, Placement] = {}
+    for v, (award, code, t, n) in form.starts.items():
+        if values[v]:
+            out[award] = Placement(award=award, beamline=code, pieces=[(t, n)])
+    cells: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for v, (award, code, s) in form.cells.items():
+        if values[v]:
+            cells[(award, code)].append(s)
+    for (award, code), shifts in cells.items():
+        shifts.sort()
+        pieces: list[tuple[int, int]] = []
+        for s in shifts:
+            if pieces and pieces[-1][0] + pieces[-1][1] == s:
+                pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
+            else:
+                pieces.append((s, 1))
+        out[award] = Placement(award=award, beamline=code, pieces=pieces)
+    return [out[a] for a in sorted(out)]
+
+
+def preferred_met(instance: Instance, placements: list[Placement]) -> int:
+    awards = {a.id: a for a in instance.awards}
+    met = 0
+    for p in placements:
+        pref = awards[p.award].preferred
+        if pref is not None and all(
+            pref[0] <= start and start + n <= pref[1] for start, n in p.pieces
+        ):
+            met += 1
+    return met
+
+
+def fits_alone(
+    instance: Instance,
+    award: Award,
+    *,
+    windows: bool = True,
+    blackouts: bool = True,
+    caps: bool = True,
+) -> bool:
+    """Could ``award`` be placed if it were the only one (besides the pinned blocks)?"""
+    occupied = pinned_occupancy(instance)
+    room = _caps_room(instance)
+    for code in award.beamlines:
+        try:
+            beamline = instance.beamline(code)
+        except StopIteration:
+            continue
+        if caps and any(room.get((c, code), award.shifts) < award.shifts for c in award.classes):
+            continue
+        allowed = allowed_mask(instance, award, beamline, windows=windows, blackouts=blackouts)
+        if award.contiguous:
+            found = _contiguous(
+                award, allowed, occupied[code], beamline.changeover, list(range(instance.horizon))
+            )
+        else:
+            found = _split(award, allowed, occupied[code], beamline.changeover)
+        if found is not None:
+            return True
+    return False
+
+
+def explain(instance: Instance, award: Award) -> Unplaced:
+    """Name the constraint that keeps ``award`` out of the schedule."""
+    if fits_alone(instance, award):
+        reason = CAPACITY
+    elif fits_alone(instance, award, caps=False):
+        reason = CAP
+    elif award.blackouts and fits_alone(instance, award, blackouts=False):
+        reason = BLACKOUTS
+    elif award.windows and fits_alone(instance, award, windows=False):
+        reason = WINDOWS
+    else:
+        reason = NO_WINDOW
+    until = max(end for _, end in award.windows) if award.windows else None
+    return Unplaced(
+        award=award.id, reason=reason, beamlines=award.beamlines, shifts=award.shifts, until=until
+    )
