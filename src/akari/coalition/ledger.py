@@ -90,35 +90,40 @@ def post(
             if delta < 0:
                 conditions[f"{bucket}__gte"] = -delta
     posting = uuid.uuid4()
-    with transaction.atomic():
+    # No savepoint of its own: a refused posting raises before writing anything, and the
+    # caller's transaction (or this one, when called alone) holds the update and the entries.
+    with transaction.atomic(savepoint=False):
         try:
             changed = EntitlementAccount.objects.filter(pk=account_id, **conditions).update(
                 **updates
             )
         except IntegrityError as exc:  # a CHECK constraint: the last guard
             raise _insufficient() from exc
-        if changed != 1:
-            raise _insufficient()
-        now = clock.now()
-        actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-        LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(
-                    account_id=account_id,
-                    posting=posting,
-                    kind=kind,
-                    bucket=bucket,
-                    hours=hours,
-                    booking_id=booking_id,
-                    request_id=request_id,
-                    at=now,
-                    actor_id=actor_id,
-                    note=note[:200],
-                )
-                for source, target, amount in moves
-                for bucket, hours in ((source, -amount), (target, amount))
-            ]
-        )
+        if changed == 1:
+            now = clock.now()
+            actor_id = (
+                getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+            )
+            LedgerEntry.objects.bulk_create(
+                [
+                    LedgerEntry(
+                        account_id=account_id,
+                        posting=posting,
+                        kind=kind,
+                        bucket=bucket,
+                        hours=hours,
+                        booking_id=booking_id,
+                        request_id=request_id,
+                        at=now,
+                        actor_id=actor_id,
+                        note=note[:200],
+                    )
+                    for source, target, amount in moves
+                    for bucket, hours in ((source, -amount), (target, amount))
+                ]
+            )
+    if changed != 1:  # raised outside the block: nothing was written, the transaction is intact
+        raise _insufficient()
     return posting
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from akari.accounts.models import Affiliation, Organisation, User
@@ -207,6 +208,13 @@ def member_person_remove(*, member: MemberPerson, actor: Any) -> None:
 
 # --- Bookings ---------------------------------------------------------------------------------
 
+DEADLOCK = "40P01"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+
 
 def check_interval(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> int:
     """Whole hours of ``[start, end)``; refuses misaligned, empty and past intervals."""
@@ -324,34 +332,50 @@ def booking_create(
     charge_from = Bucket.AVAILABLE if account_id is None else Bucket.HELD
     if account_id is None:
         account_id = account_id_for(membership, start, hours)
-    try:
-        with transaction.atomic():
-            booking = _book(
-                membership=membership,
-                person=person,
-                actor=actor,
-                beamline=beamline,
-                end_station=end_station,
-                start=start,
-                end=end,
-                hours=hours,
-                use_type=use_type,
-                round_number=round_number,
-                account_id=account_id,
-                charge_from=charge_from,
-                key=key,
-                source=source,
-            )
-    except (BeamtimeConflict, IntegrityError) as exc:
-        if key:
-            existing = Booking.objects.filter(membership=membership, idempotency_key=key).first()
-            if existing is not None:
-                existing.replayed = True
-                return existing
-        if isinstance(exc, BeamtimeConflict):
-            raise BookingRefused(_("This slot has just been taken."), "slot_taken") from exc
-        raise
-    return booking
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            with transaction.atomic():
+                booking = _book(
+                    membership=membership,
+                    person=person,
+                    actor=actor,
+                    beamline=beamline,
+                    end_station=end_station,
+                    start=start,
+                    end=end,
+                    hours=hours,
+                    use_type=use_type,
+                    round_number=round_number,
+                    account_id=account_id,
+                    charge_from=charge_from,
+                    key=key,
+                    source=source,
+                )
+        except OperationalError as exc:
+            # Two transactions inserting overlapping blocks at the same instant each wait for
+            # the other's exclusion check; PostgreSQL aborts one (deadlock). Try again: it now
+            # sees the other's block (a clean conflict) or free time.
+            if (
+                _sqlstate(exc) == DEADLOCK
+                and attempts < 4
+                and not transaction.get_connection().in_atomic_block
+            ):
+                continue
+            raise
+        except (BeamtimeConflict, IntegrityError) as exc:
+            if key:
+                existing = Booking.objects.filter(
+                    membership=membership, idempotency_key=key
+                ).first()
+                if existing is not None:
+                    existing.replayed = True
+                    return existing
+            if isinstance(exc, BeamtimeConflict):
+                raise BookingRefused(_("This slot has just been taken."), "slot_taken") from exc
+            raise
+        return booking
 
 
 def _book(
@@ -419,16 +443,9 @@ def _book(
     audit.record(
         actor=actor, action="coalition.booked", obj=booking, round=round_number, source=source
     )
-    context = booking_context(booking)
-    notices.tell(
-        [person],
-        event="booking_confirmed",
-        context=context,
-        dedupe=str(booking.pk),
-        link="/coalition/bookings/",
-        actor=actor,
-    )
+    transaction.on_commit(partial(_enqueue_confirmation, booking.pk))
     if use_type != UseType.BASIC:
+        context = booking_context(booking)
         notices.tell(
             notices.user_office(),
             event="staff_booking",
@@ -438,6 +455,12 @@ def _book(
             actor=actor,
         )
     return booking
+
+
+def _enqueue_confirmation(booking_id: int) -> None:
+    from akari.coalition.tasks import tell_booking_confirmed
+
+    tell_booking_confirmed.enqueue(booking_id)
 
 
 def booking_context(booking: Booking) -> dict[str, Any]:

@@ -5,6 +5,7 @@ the member administrator's people page and the iCal feed."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -192,7 +193,7 @@ def book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coalition/book.html",
-        {"form": form, **_status_context(form, request), "token": clock.now().timestamp()},
+        {"form": form, **_status_context(form, request), "token": uuid.uuid4().hex},
     )
 
 

@@ -1,0 +1,388 @@
+"""Booking storm: member bookings under gunicorn and PostgreSQL, against a naive baseline.
+
+    .venv/bin/python bench/booking_storm.py [--clients 200] [--workers 2] [--threads 16]
+                                            [--seconds 20] [--members 60] [--hot 40]
+
+1. Drops and creates its own database (``akari_bench_storm`` on the server of ``DATABASE_URL``,
+   default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads NanoTerasu and the
+   coalition pack, seeds ``--members`` platinum members (10 units each: every member has far
+   more hours than it can book) with one booker and an API token each, and opens January 2027
+   on the seven coalition beamlines, every day 09:00-21:00 JST (2,604 one-hour slots).
+2. Starts gunicorn (``--workers`` processes, ``gthread`` with ``--threads`` each, so
+   workers x threads database connections) with the clock frozen by ``AKARI_FROZEN_NOW`` at
+   2026-12-25 09:00 JST: round 3 is open for the first days of January and round 2 (open to
+   platinum members) for the rest, so every slot of the month is bookable by these members.
+3. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
+   one-hour slots through ``POST /api/v1/coalition/bookings/``, each picking at random among the
+   ``--hot`` earliest slots it still believes free, so they collide all the time; a 201 or a 409
+   removes the slot from the client's view. The storm stops when the month is full or after
+   ``--seconds``.
+4. Checks: double bookings (an overlap self-join on ``beamtime_block``), ledger errors
+   (``ledger_problems()``), requests without a definitive answer (transport errors, timeouts)
+   or with a 5xx.
+5. Runs the same storm against the naive baseline (``bench_baseline.NaiveBookingView``: a
+   Python overlap check then an insert into a table without the exclusion constraint), and
+   counts its double bookings with the same self-join: it must show the race.
+
+The last line is machine-readable. No thresholds are asserted: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKYO = ZoneInfo("Asia/Tokyo")
+DB_NAME = "akari_bench_storm"
+FROZEN_NOW = "2026-12-25T09:00:00+09:00"
+MONTH = (2027, 1)
+HOURS = range(9, 21)
+PORT = 8765
+LOG = Path("/tmp/booking_storm_gunicorn.log")
+BEAMLINES = ["BL07U", "BL08W", "BL08U", "BL09W", "BL09U", "BL10U", "BL14U"]
+
+OVERLAPS = """
+    SELECT count(*) FROM {table} a JOIN {table} b
+      ON a.{beamline} = b.{beamline} AND a.id < b.id
+     WHERE {active} tstzrange(a.start, a."end") && tstzrange(b.start, b."end")
+"""
+
+
+def server_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/akari")
+    parts = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def recreate_database() -> str:
+    import psycopg
+
+    admin = f"{server_url()}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [DB_NAME],
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    return f"{server_url()}/{DB_NAME}"
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "akari.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def seed(members: int) -> list[str]:
+    """Members with a booker and a token each; January 2027 open. Returns the tokens."""
+    import io
+
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from akari.accounts.models import Affiliation, Organisation, User
+    from akari.beamtime.services import window_open
+    from akari.coalition import services
+    from akari.coalition.models import MemberPerson
+    from akari.core import clock
+    from akari.facility.models import Beamline
+
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("load_facility", "nanoterasu", verbosity=0, stdout=quiet)
+    call_command("load_policy", "nanoterasu-coalition", verbosity=0, stdout=quiet)
+    tokens = []
+    with clock.frozen(dt.datetime(2026, 12, 1, 9, tzinfo=TOKYO)):
+        for n in range(members):
+            org = Organisation.objects.create(
+                name_en=f"Storm Member {n}",
+                name_ja=f"ストーム会員{n}",
+                kind=Organisation.Kind.COMPANY,
+                sector=Organisation.Sector.INDUSTRY,
+            )
+            membership = services.membership_create(
+                organisation=org,
+                member_class="platinum",
+                units=10,
+                joined_on=dt.date(2026, 4, 1),
+                actor=None,
+            )
+            person = User.objects.create_user(f"storm{n}@bench.example", None)
+            Affiliation.objects.create(person=person, organisation=org)
+            MemberPerson.objects.create(membership=membership, person=person, can_book=True)
+            tokens.append(Token.objects.create(user=person).key)
+        year, month = MONTH
+        for code in BEAMLINES:
+            beamline = Beamline.objects.get(facility__code="nanoterasu", code=code)
+            day = dt.date(year, month, 1)
+            while day.month == month:
+                base = dt.datetime(day.year, day.month, day.day, tzinfo=TOKYO)
+                window_open(
+                    beamline=beamline,
+                    programme="nanoterasu-coalition",
+                    start=base + dt.timedelta(hours=HOURS.start),
+                    end=base + dt.timedelta(hours=HOURS.stop),
+                    actor=None,
+                )
+                day += dt.timedelta(days=1)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_naive_block (id bigserial PRIMARY KEY, beamline varchar(20) "
+            'NOT NULL, start timestamptz NOT NULL, "end" timestamptz NOT NULL, person_id bigint)'
+        )
+    return tokens
+
+
+def slots() -> list[tuple[str, dt.datetime]]:
+    year, month = MONTH
+    out = []
+    day = dt.date(year, month, 1)
+    while day.month == month:
+        for hour in HOURS:
+            start = dt.datetime(day.year, day.month, day.day, hour, tzinfo=TOKYO)
+            out.extend((code, start) for code in BEAMLINES)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def start_server(url: str, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "AKARI_FROZEN_NOW": FROZEN_NOW,
+        "AKARI_BENCH_BASELINE": "1",
+        "DEBUG": "0",
+        "SECRET_KEY": "booking-storm-bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "akari.wsgi",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stderr=open(LOG, "wb"),  # noqa: SIM115 - closed with the process
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            import urllib.request
+
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.status: dict[int, int] = {}
+        self.undecided = 0
+
+
+async def client(
+    token: str,
+    path: str,
+    free: list[tuple[str, dt.datetime]],
+    taken: set[tuple[str, dt.datetime]],
+    stats: Stats,
+    stop_at: float,
+    hot: int,
+    rng: random.Random,
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    mine = list(free)
+    try:
+        while time.monotonic() < stop_at:
+            mine = [s for s in mine[: hot * 4] if s not in taken] + mine[hot * 4 :]
+            if not mine:
+                break
+            code, start = rng.choice(mine[:hot])
+            body = json.dumps(
+                {
+                    "beamline": code,
+                    "start": start.isoformat(),
+                    "end": (start + dt.timedelta(hours=1)).isoformat(),
+                    "use_type": "basic",
+                }
+            ).encode()
+            key = f"{token[:8]}-{code}-{start:%m%d%H}"
+            request = (
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
+                f"Content-Type: application/json\r\nAccept: application/json\r\n"
+                f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+            began = time.perf_counter()
+            try:
+                writer.write(request)
+                await writer.drain()
+                status_line = await asyncio.wait_for(reader.readline(), 30)
+                status = int(status_line.split()[1])
+                length = 0
+                while True:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _sep, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                    if name.lower() == "connection" and value.strip().lower() == "close":
+                        length = length  # the server closes after this answer
+                if length:
+                    await reader.readexactly(length)
+            except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError):
+                stats.undecided += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+                continue
+            stats.latencies.append(time.perf_counter() - began)
+            stats.status[status] = stats.status.get(status, 0) + 1
+            if status in (201, 200, 409):
+                taken.add((code, start))
+    finally:
+        writer.close()
+
+
+async def storm(
+    tokens: list[str], path: str, clients: int, seconds: float, hot: int
+) -> tuple[Stats, float]:
+    stats = Stats()
+    free = slots()
+    taken: set[tuple[str, dt.datetime]] = set()
+    began = time.monotonic()
+    stop_at = began + seconds
+    await asyncio.gather(
+        *(
+            client(
+                tokens[i % len(tokens)], path, free, taken, stats, stop_at, hot, random.Random(i)
+            )
+            for i in range(clients)
+        )
+    )
+    return stats, time.monotonic() - began
+
+
+def overlaps(table: str, beamline: str, active: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAPS.format(table=table, beamline=beamline, active=active))
+        return int(cursor.fetchone()[0])
+
+
+def report(label: str, stats: Stats, elapsed: float, booked: int) -> dict[str, float]:
+    lat = sorted(stats.latencies) or [0.0]
+    p50 = statistics.median(lat) * 1000
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    errors = sum(n for code, n in stats.status.items() if code >= 500)
+    rate = booked / elapsed if elapsed else 0.0
+    print(
+        f"{label}: {sum(stats.status.values())} answers in {elapsed:.1f} s, "
+        f"{booked} bookings ({rate:.0f}/s), p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+        f"statuses {dict(sorted(stats.status.items()))}, "
+        f"without a definitive answer {stats.undecided}, 5xx {errors}"
+    )
+    return {"rate": rate, "p50": p50, "p99": p99, "errors": errors + stats.undecided}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--members", type=int, default=60)
+    parser.add_argument("--hot", type=int, default=40)
+    args = parser.parse_args()
+
+    url = recreate_database()
+    setup_django(url)
+    print(f"database {DB_NAME}: migrating and seeding {args.members} members ...", flush=True)
+    tokens = seed(args.members)
+    from django.db import connection
+
+    from akari.coalition.ledger import ledger_problems
+
+    connection.close()
+    print(
+        f"gunicorn: {args.workers} workers x {args.threads} threads; {args.clients} clients; "
+        f"{len(slots())} one-hour slots of {MONTH[0]}-{MONTH[1]:02d}; now = {FROZEN_NOW}",
+        flush=True,
+    )
+    server = start_server(url, args.workers, args.threads)
+    try:
+        stats, elapsed = asyncio.run(
+            storm(tokens, "/api/v1/coalition/bookings/", args.clients, args.seconds, args.hot)
+        )
+        booked = stats.status.get(201, 0)
+        main_figures = report("akari", stats, elapsed, booked)
+        double = overlaps(
+            "beamtime_block", "beamline_id", "a.released_at IS NULL AND b.released_at IS NULL AND"
+        )
+        problems = ledger_problems()
+        print(f"akari: double bookings {double}, ledger errors {len(problems)}")
+        base_stats, base_elapsed = asyncio.run(
+            storm(
+                tokens,
+                "/api/v1/coalition/bench/naive-bookings/",
+                args.clients,
+                args.seconds,
+                args.hot,
+            )
+        )
+        report("baseline", base_stats, base_elapsed, base_stats.status.get(201, 0))
+        base_double = overlaps("bench_naive_block", "beamline", "")
+        print(f"baseline (check-then-insert, no constraint): double bookings {base_double}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        connection.close()
+    print(
+        f"RESULT bookings_per_s={main_figures['rate']:.0f} p50_ms={main_figures['p50']:.0f} "
+        f"p99_ms={main_figures['p99']:.0f} double_bookings={double} "
+        f"ledger_errors={len(problems)} baseline_double_bookings={base_double} "
+        f"unanswered_or_5xx={int(main_figures['errors'])}"
+    )
+
+
+if __name__ == "__main__":
+    main()
