@@ -8,5 +8,10 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Scheduling")
 
     def ready(self) -> None:
-        # Navigation entries are registered here (see akari.core.navigation).
-        pass
+        from akari.core.navigation import NavItem, register
+        from akari.scheduling.permissions import can_see_mine, can_view_periods
+
+        register(
+            NavItem(_("Schedule"), "scheduling:periods", can_view_periods, order=62),
+            NavItem(_("My beamtime"), "scheduling:mine", can_see_mine, order=41),
+        )
