@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
 from akari.accounts.models import Organisation
 from akari.accounts.roles import Role
 from akari.beamtime import services as beamtime
@@ -21,12 +23,18 @@ from tests.proposals.factories import loaded_packs
 BEAMLINES = {"spring8": "BL01B1", "nanoterasu-shared": "BL02U", "nanoterasu-coalition": "BL07U"}
 
 
+def with_mfa(person: Any) -> Any:
+    """Staff roles must have a second factor before they reach any page."""
+    TOTP.activate(person, generate_totp_secret())
+    return person
+
+
 def staff() -> Any:
-    return UserFactory(roles=[Role.BEAMLINE_SCIENTIST])
+    return with_mfa(UserFactory(roles=[Role.BEAMLINE_SCIENTIST]))
 
 
 def finance() -> Any:
-    return UserFactory(roles=[Role.FINANCE])
+    return with_mfa(UserFactory(roles=[Role.FINANCE]))
 
 
 def company(**kwargs: Any) -> Organisation:

@@ -57,8 +57,7 @@ def text(pdf: bytes) -> str:
         if (
             b"beginbfchar" in body
             or b"beginbfrange" in body
-            or (b"TJ" not in body
-            and b"Tj" not in body)
+            or (b"TJ" not in body and b"Tj" not in body)
         ):
             continue
         for hex_string in HEX.findall(body):

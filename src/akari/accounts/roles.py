@@ -49,6 +49,18 @@ _MANAGE_PEOPLE = [
     "accounts.change_affiliation",
     "accounts.delete_affiliation",
 ]
+# Finance keeps customers' billing contacts in the admin; invoices, charges, credit notes and
+# payments are read-only there (written by the billing services and pages).
+_BILLING = [
+    "billing.view_billingcontact",
+    "billing.add_billingcontact",
+    "billing.change_billingcontact",
+    "billing.delete_billingcontact",
+    "billing.view_invoice",
+    "billing.view_charge",
+    "billing.view_creditnote",
+    "billing.view_payment",
+]
 _MANAGE_FACILITY = [
     "facility.add_beamline",
     "facility.change_beamline",
@@ -96,7 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.resend_notification",
         "selection.view_waitlistentry",
     ],
-    Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE],
+    Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, *_BILLING],
     Role.MEMBER_ADMIN: [],
     Role.MANAGEMENT: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, "core.view_statusevent"],
     Role.SYSTEM_ADMIN: ["*"],

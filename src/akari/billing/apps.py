@@ -8,5 +8,14 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        # Navigation entries are registered here (see akari.core.navigation).
-        pass
+        from akari.billing import permissions
+        from akari.core.navigation import NavItem, register
+
+        register(
+            NavItem(_("Billing"), "billing:dashboard", permissions.is_finance, order=70),
+            NavItem(
+                _("My invoices"), "billing:my-invoices", permissions.is_billing_contact, order=71
+            ),
+            NavItem(_("Usage records"), "billing:usage", permissions.can_see_usage_list, order=72),
+            NavItem(_("Fee estimator"), "billing:estimate", order=25),
+        )

@@ -44,7 +44,9 @@ def _membership_for(experiment: Experiment) -> Any | None:
         return None
     candidates = [org.pk] + ([org.member_of_id] if org.member_of_id else [])
     found = {m.organisation_id: m for m in Membership.objects.filter(organisation__in=candidates)}
-    return found.get(org.pk) or found.get(org.member_of_id)
+    if org.pk in found:
+        return found[org.pk]
+    return found.get(org.member_of_id) if org.member_of_id else None
 
 
 def customer_for(experiment: Experiment) -> Customer:

@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 
 from akari.core.models import TimeStampedModel
 
-YEN = {"max_digits": 14, "decimal_places": 0}
-
 
 class BillingContact(TimeStampedModel):
     person = models.ForeignKey(
@@ -91,8 +89,8 @@ class Charge(TimeStampedModel):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_ja = models.CharField(_("unit (Japanese)"), max_length=20, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=20, blank=True)
-    unit_price = models.DecimalField(_("unit price"), **YEN)
-    amount = models.DecimalField(_("amount"), **YEN)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=0)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=0)
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=3)
     tax_included = models.BooleanField(_("price includes tax"))
 
@@ -168,11 +166,17 @@ class Invoice(TimeStampedModel):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     # Fixed at issue (an issued invoice never changes).
-    subtotal = models.DecimalField(_("amount before tax"), default=Decimal(0), **YEN)
-    tax = models.DecimalField(_("consumption tax"), default=Decimal(0), **YEN)
-    total = models.DecimalField(_("total"), default=Decimal(0), **YEN)
-    paid = models.DecimalField(_("paid"), default=Decimal(0), **YEN)
-    credited = models.DecimalField(_("credited"), default=Decimal(0), **YEN)
+    subtotal = models.DecimalField(
+        _("amount before tax"), default=Decimal(0), max_digits=14, decimal_places=0
+    )
+    tax = models.DecimalField(
+        _("consumption tax"), default=Decimal(0), max_digits=14, decimal_places=0
+    )
+    total = models.DecimalField(_("total"), default=Decimal(0), max_digits=14, decimal_places=0)
+    paid = models.DecimalField(_("paid"), default=Decimal(0), max_digits=14, decimal_places=0)
+    credited = models.DecimalField(
+        _("credited"), default=Decimal(0), max_digits=14, decimal_places=0
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -230,10 +234,10 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_ja = models.CharField(_("unit (Japanese)"), max_length=20, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=20, blank=True)
-    unit_price = models.DecimalField(_("unit price"), **YEN)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=0)
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=3)
     tax_included = models.BooleanField(_("price includes tax"))
-    amount = models.DecimalField(_("amount"), **YEN)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=0)
 
     class Meta:
         verbose_name = _("invoice line")
@@ -277,9 +281,9 @@ class CreditNote(TimeStampedModel):
     issue_date = models.DateField(_("issue date"))
     reason = models.CharField(_("reason"), max_length=300)
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=3)
-    amount = models.DecimalField(_("amount"), **YEN)
-    tax = models.DecimalField(_("consumption tax"), **YEN)
-    total = models.DecimalField(_("total"), **YEN)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=0)
+    tax = models.DecimalField(_("consumption tax"), max_digits=14, decimal_places=0)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=0)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -305,7 +309,7 @@ class Payment(TimeStampedModel):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
     )
-    amount = models.DecimalField(_("amount"), **YEN)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=0)
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(

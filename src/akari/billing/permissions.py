@@ -70,6 +70,18 @@ def get_invoice_for(user: Any, pk: int) -> Invoice:
         raise Http404("No such invoice.") from missing
 
 
+def can_view_statement(user: Any, organisation: Any) -> bool:
+    """Finance, or a billing contact of that very organisation."""
+    if is_finance(user):
+        return True
+    return (
+        _signed_in(user)
+        and BillingContact.objects.filter(
+            person_id=user.pk, organisation=organisation, active=True
+        ).exists()
+    )
+
+
 def can_manage_invoice(user: Any, invoice: Invoice) -> bool:
     return is_finance(user)
 

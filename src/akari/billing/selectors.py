@@ -158,20 +158,30 @@ def dashboard(qs: QuerySet[Invoice], *, since: dt.date | None = None) -> list[di
         base.annotate(month=TruncMonth("issue_date"))
         .values("programme", "month")
         .annotate(
-            invoices=Count("pk"),
-            billed=Coalesce(Sum("total"), zero),
-            paid=Coalesce(Sum("paid"), zero),
-            credited=Coalesce(Sum("credited"), zero),
-            overdue=Coalesce(Sum("total", filter=Q(status=Invoice.Status.OVERDUE)), zero),
-            overdue_paid=Coalesce(Sum("paid", filter=Q(status=Invoice.Status.OVERDUE)), zero),
+            invoice_count=Count("pk"),
+            billed_sum=Coalesce(Sum("total"), zero),
+            paid_sum=Coalesce(Sum("paid"), zero),
+            credited_sum=Coalesce(Sum("credited"), zero),
+            overdue_total=Coalesce(Sum("total", filter=Q(status=Invoice.Status.OVERDUE)), zero),
+            overdue_settled=Coalesce(Sum("paid", filter=Q(status=Invoice.Status.OVERDUE)), zero)
+            + Coalesce(Sum("credited", filter=Q(status=Invoice.Status.OVERDUE)), zero),
         )
         .order_by("-month", "programme")
     )
     result = []
     for row in rows:
-        row["outstanding"] = row["billed"] - row["paid"] - row["credited"]
-        row["overdue"] = row["overdue"] - row["overdue_paid"]
-        result.append(row)
+        result.append(
+            {
+                "programme": row["programme"],
+                "month": row["month"],
+                "invoices": row["invoice_count"],
+                "billed": row["billed_sum"],
+                "paid": row["paid_sum"],
+                "credited": row["credited_sum"],
+                "outstanding": row["billed_sum"] - row["paid_sum"] - row["credited_sum"],
+                "overdue": row["overdue_total"] - row["overdue_settled"],
+            }
+        )
     return result
 
 
