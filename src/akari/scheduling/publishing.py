@@ -155,7 +155,7 @@ def block_cancel(*, block: ScheduledBlock, actor: Any, reason: str = "") -> Sche
     """Cancel a published block: its experiment is cancelled (the time is freed), the team is
     told, and the call's waitlist is offered what became free."""
     block = (
-        ScheduledBlock.objects.select_for_update()
+        ScheduledBlock.objects.select_for_update(of=("self",))
         .select_related("experiment", "proposal__call", "beamline", "period")
         .get(pk=block.pk)
     )

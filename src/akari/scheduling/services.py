@@ -31,6 +31,7 @@ EDITABLE = (Status.DRAFT, Status.DRAFT_READY)
 
 
 def _editable(period: SchedulePeriod) -> None:
+    period.refresh_from_db(fields=["status"])
     if period.status not in EDITABLE:
         raise ValidationError(_("This period's schedule can no longer be edited."))
 
