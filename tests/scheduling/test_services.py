@@ -18,7 +18,7 @@ from akari.scheduling.models import (
     SchedulePeriod,
     SolverRun,
 )
-from akari.scheduling.solver import violations
+from akari.scheduling.solver import Placement, violations
 from tests.beamtime.factories import at
 from tests.scheduling.conftest import accepted
 
@@ -68,8 +68,12 @@ def test_solver_run_stores_a_valid_draft_and_its_figures(week, django_capture_on
     for block in blocks:  # never over the maintenance day
         assert not (block.start < at(2026, 10, 5, 9) and block.end > at(2026, 10, 4, 9))
     instance, ctx = grids.build(week.period, keep_pins=False)
+    placements = [
+        Placement(b.request_id, b.beamline.code, [(ctx.grid.index(b.start), b.shifts)])
+        for b in blocks
+    ]
     assert run.unplaced == []
-    assert violations(instance, []) == []
+    assert violations(instance, placements) == []
 
 
 def test_explanations_for_unplaced_awards(week, django_capture_on_commit_callbacks):
