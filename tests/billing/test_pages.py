@@ -179,3 +179,40 @@ def test_fee_estimator_page_and_htmx_partial(client):
         },
     )
     assert api.json()["subtotal"] == "70000"
+
+
+def test_staff_records_and_confirms_usage_from_the_page(client):
+    from akari.beamtime.models import UsageRecord
+    from tests.billing.factories import experiment, staff
+
+    exp = experiment()
+    user = staff()
+    client.force_login(user)
+    listing = client.get(reverse("billing:usage"))
+    assert exp.reference in listing.text
+    response = client.post(
+        reverse("billing:usage-edit", args=[exp.pk]),
+        {
+            "actual_start": "2026-06-01T10:00",
+            "actual_end": "2026-06-01T18:00",
+            "downtime_minutes": "45",
+            "item_liquid_helium": "10",
+        },
+    )
+    assert response.status_code == 302
+    usage = UsageRecord.objects.get(experiment=exp)
+    assert usage.downtime_minutes == 45 and usage.used_minutes == 480
+    client.post(reverse("billing:usage-action", args=[exp.pk, "confirm"]))
+    usage.refresh_from_db()
+    assert usage.status == UsageRecord.Status.CONFIRMED
+
+
+def test_others_cannot_reach_usage_records(client):
+    from akari.beamtime.models import UsageRecord
+    from tests.billing.factories import experiment
+
+    exp = experiment()
+    client.force_login(UserFactory())
+    assert client.get(reverse("billing:usage")).status_code == 403
+    assert client.get(reverse("billing:usage-edit", args=[exp.pk])).status_code == 404
+    assert not UsageRecord.objects.exists()
