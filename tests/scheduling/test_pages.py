@@ -144,3 +144,15 @@ def test_public_feeds_hide_proprietary_titles(client, published):
         assert len(summaries) == 2
         assert not any(published.first.title in s for s in summaries)
         assert any(published.second.title in s for s in summaries)
+
+
+def test_api_schedule_for_staff_only(client, published):
+    signed_in(client, published.staff)
+    response = client.get(f"/api/v1/scheduling/periods/{published.period.pk}/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["period"]["status"] == "published"
+    assert len(data["blocks"]) == 2 and data["run"]["placed"] == 2
+    client.force_login(UserFactory())
+    assert client.get(f"/api/v1/scheduling/periods/{published.period.pk}/").status_code == 404
+    assert client.get("/api/v1/scheduling/periods/").json() == []
