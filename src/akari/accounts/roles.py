@@ -85,6 +85,19 @@ _MANAGE_REVIEWS = [
     "reviews.view_assignmentrun",
 ]
 
+# Coalition records are written through the coalition pages and services; the admin shows them.
+_VIEW_COALITION = [
+    f"coalition.view_{model}"
+    for model in (
+        "membership",
+        "memberperson",
+        "entitlementaccount",
+        "ledgerentry",
+        "booking",
+        "allocationrun",
+    )
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.APPLICANT: [],
     Role.REVIEWER: [],
@@ -107,10 +120,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_notification",
         "notifications.resend_notification",
         "selection.view_waitlistentry",
+        *_VIEW_COALITION,
     ],
-    Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, *_BILLING],
+    Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, *_BILLING, *_VIEW_COALITION],
     Role.MEMBER_ADMIN: [],
-    Role.MANAGEMENT: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, "core.view_statusevent"],
+    Role.MANAGEMENT: [
+        *_VIEW_CATALOGUE,
+        *_VIEW_PEOPLE,
+        "core.view_statusevent",
+        *_VIEW_COALITION,
+    ],
     Role.SYSTEM_ADMIN: ["*"],
 }
 
