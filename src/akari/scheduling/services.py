@@ -156,7 +156,12 @@ def solve_run(*, run: SolverRun, progress: Any = None) -> SolverRun:
     """Do a queued run: build the instance, solve it, store the draft. Called by the task and
     the ``schedule_period`` command."""
     period = run.period
-    SolverRun.objects.filter(pk=run.pk).update(status=SolverRun.Status.RUNNING)
+    claimed = SolverRun.objects.filter(pk=run.pk, status=SolverRun.Status.QUEUED).update(
+        status=SolverRun.Status.RUNNING
+    )
+    if not claimed:  # already taken by the worker (or the command)
+        run.refresh_from_db()
+        return run
     try:
         instance, ctx = grids.build(period)
 
