@@ -33,6 +33,10 @@ def accepted(call: Call, shifts: int, **kwargs) -> Proposal:  # type: ignore[no-
 
 @pytest.fixture
 def week(db, immediate_tasks):  # type: ignore[no-untyped-def]
+    return make_week()
+
+
+def make_week() -> SimpleNamespace:
     call = CallFactory(
         pack="nanoterasu-shared", status=Call.Status.DECIDED, beamlines={"BL02U": 30}
     )

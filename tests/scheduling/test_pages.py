@@ -65,7 +65,7 @@ def test_move_panel_reports_conflicts_instantly(client, week, django_capture_on_
     url = reverse("scheduling:block", args=[a.pk])
     local = b.start.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%dT%H:%M")
 
-    response = client.post(url, {"start": local}, headers={"HX-Request": "true"})
+    response = client.post(url, {"move-start": local}, headers={"HX-Request": "true"})
 
     assert b'data-testid="conflicts"' in response.content
     assert b.proposal.number.encode() in response.content
@@ -78,7 +78,9 @@ def test_period_pages_query_counts(client, published, django_assert_max_num_quer
     with django_assert_max_num_queries(20):
         assert client.get(reverse("scheduling:periods")).status_code == 200
     with django_assert_max_num_queries(30):
-        assert client.get(reverse("scheduling:period", args=[published.period.pk])).status_code == 200
+        assert (
+            client.get(reverse("scheduling:period", args=[published.period.pk])).status_code == 200
+        )
 
 
 def test_team_sees_its_dates_and_pi_cancels(client, published):
@@ -87,9 +89,12 @@ def test_team_sees_its_dates_and_pi_cancels(client, published):
     page = client.get(reverse("scheduling:mine"))
     block = ScheduledBlock.objects.get(proposal=published.first)
     assert published.first.number.encode() in page.content
-    assert block.start.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime(
-        "%Y-%m-%d %H:%M"
-    ).encode() in page.content
+    assert (
+        block.start.astimezone(dt.timezone(dt.timedelta(hours=9)))
+        .strftime("%Y-%m-%d %H:%M")
+        .encode()
+        in page.content
+    )
     stranger = UserFactory()
     client.force_login(stranger)
     assert published.first.number.encode() not in client.get(reverse("scheduling:mine")).content

@@ -69,9 +69,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "unplaced": unplaced,
             "can_manage": permissions.can_manage(request.user),
-            "segment_form": SegmentForm(),
-            "outage_form": OutageForm(facility=period.facility),
-            "plan_form": PlanForm(facility=period.facility),
+            "segment_form": SegmentForm(prefix="segment"),
+            "outage_form": OutageForm(facility=period.facility, prefix="outage"),
+            "plan_form": PlanForm(facility=period.facility, prefix="plan"),
             "solve_form": SolveForm(
                 initial={
                     "time_limit": services.time_limit_default(),
@@ -98,7 +98,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 def segment_add(request: HttpRequest, pk: int) -> HttpResponse:
     _manage(request)
     period = permissions.get_period_for(request.user, pk)
-    form = SegmentForm(request.POST)
+    form = SegmentForm(request.POST, prefix="segment")
     if form.is_valid():
         try:
             services.segment_add(period=period, actor=request.user, **form.cleaned_data)
@@ -127,7 +127,7 @@ def segment_remove(request: HttpRequest, pk: int, segment: int) -> HttpResponse:
 def outage_add(request: HttpRequest, pk: int) -> HttpResponse:
     _manage(request)
     period = permissions.get_period_for(request.user, pk)
-    form = OutageForm(request.POST, facility=period.facility)
+    form = OutageForm(request.POST, facility=period.facility, prefix="outage")
     if form.is_valid():
         try:
             services.outage_add(period=period, actor=request.user, **form.cleaned_data)
@@ -143,7 +143,7 @@ def outage_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_set(request: HttpRequest, pk: int) -> HttpResponse:
     _manage(request)
     period = permissions.get_period_for(request.user, pk)
-    form = PlanForm(request.POST, facility=period.facility)
+    form = PlanForm(request.POST, facility=period.facility, prefix="plan")
     if form.is_valid():
         try:
             services.plan_set(period=period, actor=request.user, **form.cleaned_data)
@@ -189,7 +189,7 @@ def block_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A draft block's actions (htmx panel): move with an instant conflict check, swap, pin,
     remove."""
     block = permissions.get_block_for(request.user, pk)
-    form = MoveForm(request.POST or None, initial={"start": block.start})
+    form = MoveForm(request.POST or None, initial={"start": block.start}, prefix="move")
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         problems = services.conflicts(block, form.cleaned_data["start"])
