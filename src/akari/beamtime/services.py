@@ -9,7 +9,7 @@ past the query; its violation is turned into the same :class:`BeamtimeConflict`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -270,6 +270,87 @@ def experiment_complete(*, experiment: Experiment, actor: Any | None) -> Experim
     return experiment
 
 
+def block_occupy_for_experiment(
+    *,
+    beamline: Any,
+    start: datetime,
+    end: datetime,
+    kind: str,
+    actor: Any | None,
+    programme: str,
+    route: str,
+    reference: str | Callable[[Block], str],
+    lead: Any,
+    end_station: Any | None = None,
+    organisation: Any | None = None,
+    proprietary: bool = False,
+    label: str = "",
+) -> Experiment:
+    """Occupy ``[start, end)`` and record the experiment that uses it, for hot paths (member
+    booking): no overlap query and no savepoint, so it must run inside the caller's
+    ``transaction.atomic()`` on PostgreSQL, where the exclusion constraint alone refuses a taken
+    interval. A conflict raises :class:`BeamtimeConflict` and leaves the caller's transaction
+    aborted: the caller lets its atomic block roll back (it cannot go on in that transaction).
+    Same rows and audit record as :func:`block_occupy` followed by :func:`experiment_create`.
+    ``reference`` may be a function of the new block (e.g. a number made from its id)."""
+    _check_interval(start, end)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or connection.vendor != "postgresql":
+        block = block_occupy(
+            beamline=beamline,
+            start=start,
+            end=end,
+            kind=kind,
+            actor=actor,
+            end_station=end_station,
+            label=label,
+        )
+        return experiment_create(
+            block=block,
+            programme=programme,
+            route=route,
+            reference=reference(block) if callable(reference) else reference,
+            lead=lead,
+            actor=actor,
+            proprietary=proprietary,
+            organisation=organisation,
+        )
+    beamline_id = getattr(beamline, "pk", beamline)
+    if end_station is not None and getattr(end_station, "beamline_id", beamline_id) != beamline_id:
+        raise ValidationError(_("The end station does not belong to this beamline."))
+    block = Block(
+        beamline_id=beamline_id,
+        end_station=end_station,
+        start=start,
+        end=end,
+        kind=kind,
+        label=label,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        block.save(force_insert=True)
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise _conflict() from exc
+        raise
+    experiment = Experiment(
+        block=block,
+        beamline_id=beamline_id,
+        end_station=end_station,
+        start=start,
+        end=end,
+        programme=programme,
+        route=route,
+        reference=reference(block) if callable(reference) else reference,
+        proprietary=proprietary,
+        lead=lead,
+        organisation=organisation,
+    )
+    experiment.save(force_insert=True)
+    audit.record(actor=actor, action="beamtime.experiment_created", obj=experiment)
+    return experiment
+
+
 def overlapping_active(beamline: Any, start: datetime, end: datetime) -> list[Block]:
     """Active blocks of a beamline that overlap ``[start, end)`` (for conflict messages)."""
     beamline_id = getattr(beamline, "pk", beamline)
@@ -280,6 +361,7 @@ __all__ = [
     "BeamtimeConflict",
     "block_move",
     "block_occupy",
+    "block_occupy_for_experiment",
     "block_release",
     "experiment_cancel",
     "experiment_complete",
