@@ -221,3 +221,39 @@ def test_staff_open_windows_for_weekdays(client, setup) -> None:  # type: ignore
     )
     assert response.status_code == 302
     assert BookingWindow.objects.filter(beamline=bl8).count() == 5
+
+
+def test_the_allocation_run_page_shows_the_seed_and_a_matching_replay(client, setup) -> None:  # type: ignore[no-untyped-def]
+    from akari.coalition import allocation
+
+    with clock.frozen(at(2026, 10, 20, 10)):
+        allocation.request_submit(
+            membership=setup["gold"],
+            person=setup["alice"],
+            beamline=setup["bl"],
+            start=at(2026, 12, 21, 10),
+            end=at(2026, 12, 21, 12),
+            use_type="basic",
+        )
+    staff_client(client)
+    with clock.frozen(at(2026, 11, 2, 10)):
+        response = client.post(
+            reverse("coalition:staff-allocation"), {"month": "2026-12", "seed": "4242"}
+        )
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+    assert "4242" in page and 'data-testid="replay"' in page
+    assert "DIFFERS" not in page
+
+
+def test_management_grants_a_new_fiscal_year_once() -> None:
+    from django.core.management import call_command
+
+    from akari.coalition.models import EntitlementAccount
+
+    gold, _people = member("gold")
+    with clock.frozen(at(2027, 4, 1, 9)):
+        call_command("coalition_grant_entitlements", verbosity=0)
+        call_command("coalition_grant_entitlements", fiscal_year=2027, verbosity=0)
+    account = EntitlementAccount.objects.get(membership=gold, fiscal_year=2027)
+    assert (account.granted, account.available) == (400, 400)
