@@ -217,3 +217,18 @@ def test_calendar_is_frozen_after_publish(week, django_capture_on_commit_callbac
             end=at(2026, 10, 10, 9),
             actor=week.staff,
         )
+
+
+def test_schedule_period_command_prints_the_figures(week):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("schedule_period", "2026X", "--time-limit", "1", "--workers", "1", stdout=out)
+
+    text = out.getvalue()
+    assert "placed            2 / 2" in text
+    assert "bound" in text and "greedy" in text and "gap" in text
+    week.period.refresh_from_db()
+    assert week.period.status == SchedulePeriod.Status.DRAFT_READY
