@@ -168,7 +168,7 @@ def test_fee_estimator_page_and_htmx_partial(client):
     missing = client.get(
         reverse("billing:estimate"), {"route": "nanoterasu-coalition:basic", "hours": "2"}
     )
-    assert "joined" in missing.text
+    assert "加入年度を入力してください" in missing.text
     api = client.get(
         "/api/v1/billing/estimate/",
         {

@@ -153,3 +153,15 @@ def test_command_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "invoices created: 1" in out and "invoices created: 0" in out
     assert Invoice.objects.filter(status=Invoice.Status.ISSUED).count() == 1
+
+
+def test_joining_invoice_service_and_run_do_not_double_bill():
+    from akari.billing.runs import joining_invoice
+
+    org = member(joining_fiscal_year=2026, units=1)
+    membership = Membership.objects.get(organisation=org)
+    invoice = joining_invoice(membership=membership, actor=None)
+    assert invoice is not None and invoice.lines.get().amount == Decimal(50000000)
+    assert joining_invoice(membership=membership, actor=None) is None
+    assert billing_run(actor=None, on=dt.date(2026, 6, 5)).invoices == []
+    assert Invoice.objects.filter(customer=org).count() == 1

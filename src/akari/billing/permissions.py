@@ -45,7 +45,10 @@ def is_usage_staff(user: Any) -> bool:
 
 
 def can_see_usage_list(user: Any) -> bool:
-    return is_usage_staff(user)
+    """Staff, and coalition members who led or took part in a member-booked experiment."""
+    if is_usage_staff(user):
+        return True
+    return _signed_in(user) and experiments_for_usage(user).exists()
 
 
 def invoices_visible_to(user: Any) -> QuerySet[Invoice]:

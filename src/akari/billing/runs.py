@@ -141,6 +141,39 @@ def _make_invoices(result: RunResult, on: dt.date, actor: Any | None) -> None:
         result.invoices.append(invoice)
 
 
+def joining_invoice(*, membership: Any, actor: Any | None, issue: bool = False) -> Invoice | None:
+    """Invoice a coalition membership's joining fee now (coalition may call this on joining;
+    otherwise the next billing run does it). Idempotent: the same charge key and invoice run key
+    as the run's, so whichever comes first wins and the other does nothing. Returns the invoice
+    it made, or None when there was nothing to do."""
+    from akari.coalition.policy import PROGRAMME
+
+    with transaction.atomic():
+        charge = charge_services.joining_charge(
+            organisation=membership.organisation,
+            units=membership.units,
+            joined_on=membership.joined_on,
+            key=f"joining:{membership.pk}",
+            programme=PROGRAMME,
+            actor=actor,
+        )
+        if hasattr(charge, "invoice_line"):
+            return None
+        run_key = f"{charge.key}:{'incl' if charge.tax_included else 'excl'}"
+        invoice = services.invoice_create(
+            customer=charge.customer,
+            programme=PROGRAMME,
+            prices_include_tax=charge.tax_included,
+            actor=actor,
+            run_key=run_key,
+            on=membership.joined_on,
+        )
+        services.invoice_add_charges(invoice=invoice, charges=[charge], actor=actor)
+        if issue:
+            invoice = services.invoice_issue(invoice=invoice, actor=actor)
+    return invoice
+
+
 def billing_run(*, actor: Any | None, on: dt.date | None = None, issue: bool = False) -> RunResult:
     """Derive pending charges and put them on draft invoices (issued at once with ``issue``).
     Safe to run any number of times."""
