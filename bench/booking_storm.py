@@ -1,7 +1,7 @@
 """Booking storm: member bookings under gunicorn and PostgreSQL, against a naive baseline.
 
     .venv/bin/python bench/booking_storm.py [--clients 200] [--workers 2] [--threads 16]
-                                            [--seconds 20] [--members 60] [--hot 40]
+                                            [--seconds 20] [--members 60] [--hot 300]
 
 1. Drops and creates its own database (``akari_bench_storm`` on the server of ``DATABASE_URL``,
    default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads NanoTerasu and the
@@ -14,8 +14,8 @@
    platinum members) for the rest, so every slot of the month is bookable by these members.
 3. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
    one-hour slots through ``POST /api/v1/coalition/bookings/``, each picking at random among the
-   ``--hot`` earliest slots it still believes free, so they collide all the time; a 201 or a 409
-   removes the slot from the client's view. The storm stops when the month is full or after
+   ``--hot`` earliest slots it still believes free (300: a few days of the month at a time), so
+   they collide often; a 201 or a 409 removes the slot from the client's view. The storm stops when the month is full or after
    ``--seconds``.
 4. Checks: double bookings (an overlap self-join on ``beamtime_block``), ledger errors
    (``ledger_problems()``), requests without a definitive answer (transport errors, timeouts)
@@ -331,7 +331,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--members", type=int, default=60)
-    parser.add_argument("--hot", type=int, default=40)
+    parser.add_argument("--hot", type=int, default=300)
     args = parser.parse_args()
 
     url = recreate_database()
