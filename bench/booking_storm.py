@@ -15,8 +15,8 @@
 3. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
    one-hour slots through ``POST /api/v1/coalition/bookings/``, each picking at random among the
    ``--hot`` earliest slots it still believes free (300: a few days of the month at a time), so
-   they collide often; a 201 or a 409 removes the slot from the client's view. The storm stops when the month is full or after
-   ``--seconds``.
+   they collide often; a 201 or a 409 removes the slot from the client's view. The storm stops
+   when the month is full or after ``--seconds``.
 4. Checks: double bookings (an overlap self-join on ``beamtime_block``), ledger errors
    (``ledger_problems()``), requests without a definitive answer (transport errors, timeouts)
    or with a 5xx.
