@@ -216,3 +216,19 @@ def test_others_cannot_reach_usage_records(client):
     assert client.get(reverse("billing:usage")).status_code == 403
     assert client.get(reverse("billing:usage-edit", args=[exp.pk])).status_code == 404
     assert not UsageRecord.objects.exists()
+
+
+def test_finance_keeps_billing_contacts_in_the_admin(client):
+    client.force_login(finance())
+    assert client.get(reverse("admin:billing_billingcontact_add")).status_code == 200
+    assert client.get(reverse("admin:billing_invoice_changelist")).status_code == 200
+
+
+def test_estimator_embed_renders():
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "billing/_estimator_embed.html", {"route": "spring8:priority", "hours": 16}
+    )
+    assert 'name="route" value="spring8:priority"' in html
+    assert 'hx-get="/billing/estimate/"' in html
