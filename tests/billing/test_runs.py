@@ -165,3 +165,14 @@ def test_joining_invoice_service_and_run_do_not_double_bill():
     assert joining_invoice(membership=membership, actor=None) is None
     assert billing_run(actor=None, on=dt.date(2026, 6, 5)).invoices == []
     assert Invoice.objects.filter(customer=org).count() == 1
+
+
+def test_usage_owing_nothing_is_looked_at_once():
+    from akari.billing.models import ChargedUsage
+
+    usage = confirmed_usage(experiment(programme="nanoterasu-shared", route="general"))
+    assert billing_run(actor=None, on=dt.date(2026, 6, 5)).charges_created == 0
+    assert ChargedUsage.objects.filter(usage=usage).exists()
+    from akari.beamtime.selectors_usage import confirmed_usage_since
+
+    assert not confirmed_usage_since().filter(charged__isnull=True).exists()

@@ -13,6 +13,7 @@ from akari.accounts.models import Organisation
 from akari.billing import charges
 from akari.billing.models import Charge
 from akari.coalition.models import Membership
+from tests.beamtime.factories import at
 from tests.billing.factories import company, confirmed_usage, experiment, staff
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,24 @@ def test_group_member_is_billed_to_the_group_with_its_joining_year():
     assert [(c.customer, c.fee_code, c.amount, c.tax_included) for c in made] == [
         (group, "usage", Decimal(105000), False)
     ]
+
+
+def test_the_rate_in_force_on_the_day_of_use_applies(tmp_path):
+    from akari.policies.reader import resolve
+    from akari.policies.services import policy_load
+
+    before = experiment(start=at(2026, 8, 31, 10), hours=8)
+    after = experiment(start=at(2026, 9, 2, 10), hours=8)
+    text = resolve("spring8").read_text(encoding="utf-8")
+    revised = (
+        text.replace('version: "2026.1"', 'version: "2026.2"')
+        .replace("effective_from: 2026-04-01", "effective_from: 2026-09-01")
+        .replace("amount: 480000  # seed", "amount: 528000  # revised")
+    )
+    path = tmp_path / "spring8.yaml"
+    path.write_text(revised, encoding="utf-8")
+    policy_load(path=path)
+    old = charges.charges_for_usage(usage=confirmed_usage(before), actor=None)
+    new = charges.charges_for_usage(usage=confirmed_usage(after), actor=None)
+    assert [c.amount for c in old] == [Decimal(480000)]
+    assert [c.amount for c in new] == [Decimal(528000)]

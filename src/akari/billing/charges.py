@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from akari.accounts.models import Organisation
 from akari.beamtime.models import Experiment, UsageRecord
 from akari.billing import rates
-from akari.billing.models import Charge
-from akari.core import audit
+from akari.billing.models import Charge, ChargedUsage
+from akari.core import audit, clock
 from akari.policies.schema import Pack
 from akari.policies.selectors import policy_in_force
 
@@ -93,9 +93,8 @@ def charges_for_usage(*, usage: UsageRecord, actor: Any | None) -> list[Charge]:
     (created once; later calls return the existing rows)."""
     if usage.status != UsageRecord.Status.CONFIRMED:
         raise ValidationError(_("Only a confirmed usage record can be charged."))
-    existing = list(Charge.objects.filter(usage=usage))
-    if existing:
-        return existing
+    if ChargedUsage.objects.filter(usage=usage).exists():
+        return list(Charge.objects.filter(usage=usage))
     experiment = usage.experiment
     customer = customer_for(experiment)
     day = day_of_use(experiment)
@@ -131,6 +130,7 @@ def charges_for_usage(*, usage: UsageRecord, actor: Any | None) -> list[Charge]:
             },
         )
         made.append(charge)
+    ChargedUsage.objects.get_or_create(usage=usage, defaults={"charged_at": clock.now()})
     audit.record(
         actor=actor,
         action="billing.charges_derived",

@@ -111,6 +111,26 @@ class Charge(TimeStampedModel):
         return f"{self.reference} {self.fee_code} {self.amount}"
 
 
+class ChargedUsage(models.Model):
+    """Marks a confirmed usage record as charged (also when it owes nothing), so billing runs
+    do not look at it again."""
+
+    usage = models.OneToOneField(
+        "beamtime.UsageRecord",
+        on_delete=models.PROTECT,
+        related_name="charged",
+        verbose_name=_("usage record"),
+    )
+    charged_at = models.DateTimeField(_("charged at"))
+
+    class Meta:
+        verbose_name = _("charged usage record")
+        verbose_name_plural = _("charged usage records")
+
+    def __str__(self) -> str:
+        return str(self.usage_id)
+
+
 class Invoice(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -42,7 +42,7 @@ class RunResult:
 
 
 def _derive_usage_charges(result: RunResult, actor: Any | None) -> None:
-    pending = confirmed_usage_since().filter(charges__isnull=True)
+    pending = confirmed_usage_since().filter(charged__isnull=True)
     for usage in pending.select_related("experiment__lead", "experiment__organisation"):
         try:
             made = charge_services.charges_for_usage(usage=usage, actor=actor)
@@ -207,5 +207,5 @@ def billing_run(*, actor: Any | None, on: dt.date | None = None, issue: bool = F
 def usage_unbilled() -> int:
     """Confirmed usage records without charges (for the runs page)."""
     return UsageRecord.objects.filter(
-        status=UsageRecord.Status.CONFIRMED, charges__isnull=True
+        status=UsageRecord.Status.CONFIRMED, charged__isnull=True
     ).count()
