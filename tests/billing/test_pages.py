@@ -232,3 +232,21 @@ def test_estimator_embed_renders():
     )
     assert 'name="route" value="spring8:priority"' in html
     assert 'hx-get="/billing/estimate/"' in html
+
+
+def test_staff_return_a_submitted_usage_record(client):
+    from akari.beamtime import services_usage
+    from akari.beamtime.models import UsageRecord
+    from tests.billing.factories import experiment, staff
+
+    exp = experiment()
+    usage = services_usage.usage_record(
+        experiment=exp, actor=staff(), actual_start=exp.start, actual_end=exp.end
+    )
+    services_usage.usage_submit(usage=usage, actor=None)
+    client.force_login(staff())
+    page = client.get(reverse("billing:usage-edit", args=[exp.pk]))
+    assert f"/billing/usage/{exp.pk}/return/" in page.text
+    client.post(reverse("billing:usage-action", args=[exp.pk, "return"]), {"reason": "end time"})
+    usage.refresh_from_db()
+    assert usage.status == UsageRecord.Status.DRAFT

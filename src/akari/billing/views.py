@@ -207,6 +207,9 @@ def usage_edit(request: HttpRequest, experiment: int) -> HttpResponse:
             "editable": usage is None or usage.status != UsageRecord.Status.CONFIRMED,
             "can_confirm": usage is not None and permissions.can_confirm_usage(request.user, usage),
             "can_submit": usage is not None and usage.status == UsageRecord.Status.DRAFT,
+            "can_return": usage is not None
+            and usage.status == UsageRecord.Status.SUBMITTED
+            and permissions.can_confirm_usage(request.user, usage),
         },
     )
 
@@ -220,6 +223,10 @@ def usage_action(request: HttpRequest, experiment: int, action: str) -> HttpResp
         if action == "submit" and permissions.can_record_usage(request.user, exp):
             services_usage.usage_submit(usage=usage, actor=request.user)
             messages.success(request, _("Usage submitted to the facility for confirmation."))
+        elif action == "return" and permissions.can_confirm_usage(request.user, usage):
+            reason = request.POST.get("reason", "").strip()[:300]
+            services_usage.usage_return(usage=usage, actor=request.user, reason=reason)
+            messages.success(request, _("Usage returned for correction."))
         elif action == "confirm" and permissions.can_confirm_usage(request.user, usage):
             services_usage.usage_confirm(usage=usage, actor=request.user)
             messages.success(request, _("Usage confirmed: it will be billed by the next run."))
