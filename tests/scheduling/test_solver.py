@@ -189,3 +189,15 @@ def test_instance_json_round_trip():
     )
 
     assert Instance.from_json(inst.to_json()) == inst
+
+
+def test_neighbourhood_search_improves_a_schedule_and_keeps_it_valid():
+    from akari.scheduling.solver.schedule import improve
+
+    inst = instance(award(1, 6, 5), award(2, 5, 4), award(3, 5, 4), award(4, 3, 1))
+    start = greedy(inst)
+
+    better = improve(inst, list(inst.awards), {"BL01"}, start, budget=2.0, workers=1, seed=0)
+
+    assert {p.award for p in better} == {2, 3}
+    assert violations(inst, better) == []

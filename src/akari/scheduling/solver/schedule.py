@@ -113,9 +113,9 @@ def solve(
     occupied = pinned_occupancy(instance)
     room = _caps_room(instance)
     groups = components(instance, free_awards)
-    forms: list[tuple[Formulation, list[Award]]] = []
+    forms: list[tuple[Formulation, list[Award], set[str]]] = []
     for group_awards, codes in groups:
-        forms.append((build(instance, group_awards, codes, occupied, room), group_awards))
+        forms.append((build(instance, group_awards, codes, occupied, room), group_awards, codes))
     forms.sort(key=lambda item: -item[0].n_vars)
     placements = [
         Placement(award=p.award, beamline=p.beamline, pieces=list(p.pieces)) for p in instance.pins
@@ -124,8 +124,8 @@ def solve(
     bound_cpsat = pinned_value
     bound_lp: float | None = float(pinned_value) if with_lp_bound else None
     statuses: list[str] = []
-    total_size = sum(max(1, f.n_vars) for f, _ in forms)
-    for index, (form, group_awards) in enumerate(forms):
+    total_size = sum(max(1, f.n_vars) for f, _, _ in forms)
+    for index, (form, group_awards, codes) in enumerate(forms):
         if progress is not None:
             progress(index / max(1, len(forms)), f"component {index + 1}/{len(forms)}")
         share = time_limit * max(1, form.n_vars) / total_size
@@ -139,7 +139,10 @@ def solve(
                 if value(instance, rounded) > value(instance, start):
                     start = rounded
         hint = _hint(form, start, instance)
-        result = cpsat.solve(form, time_limit=share, workers=workers, seed=seed, hint=hint)
+        # Small components: the whole model. Large ones: a quarter of the budget on the whole
+        # model (for its bound and a first improvement), the rest on neighbourhoods.
+        whole = share if form.n_vars <= WHOLE_MODEL_VARS else share / 4
+        result = cpsat.solve(form, time_limit=whole, workers=workers, seed=seed, hint=hint)
         chosen = decode(form, result.values)
         if result.status == "timeout" or value(instance, chosen) < value(instance, start):
             chosen = start
@@ -148,6 +151,18 @@ def solve(
         else:
             statuses.append(result.status)
             bound_cpsat += result.bound // form.w1
+        if result.status != "optimal" and share > whole:
+            chosen = improve(
+                instance,
+                group_awards,
+                codes,
+                chosen,
+                budget=share - whole,
+                workers=workers,
+                seed=seed,
+            )
+            if statuses[-1] == "greedy" and value(instance, chosen) > value(instance, start):
+                statuses[-1] = "feasible"
         placements.extend(chosen)
     if progress is not None:
         progress(1.0, "done")
@@ -171,6 +186,87 @@ def solve(
         seconds=time.monotonic() - started,
         components=len(forms),
     )
+
+
+WHOLE_MODEL_VARS = 20_000
+WINDOW = 90  # shifts in a neighbourhood (30 days of 8-hour shifts)
+SUB_LIMIT = 1.0  # CP-SAT deterministic seconds per neighbourhood
+CANDIDATES = 40  # awards left out that a neighbourhood may take in
+
+
+def _restricted(award: Award, lo: int, hi: int) -> Award | None:
+    windows = award.windows or ((0, hi),)
+    inside = tuple((max(a, lo), min(b, hi)) for a, b in windows if min(b, hi) > max(a, lo))
+    if not inside:
+        return None
+    return replace(award, windows=inside)
+
+
+def improve(
+    instance: Instance,
+    awards: list[Award],
+    codes: set[str],
+    current: list[Placement],
+    *,
+    budget: float,
+    workers: int,
+    seed: int,
+) -> list[Placement]:
+    """Large-neighbourhood search over time windows: in turn, every window of ``WINDOW`` shifts
+    is re-solved exactly by CP-SAT with the rest of the schedule fixed (pinned), taking in the
+    awards placed inside it and the best-ranked awards left out. A neighbourhood's solution
+    replaces the old one when its weighted objective is at least as good. Deterministic: the
+    windows, candidates and budgets depend only on the data."""
+    by_award = {p.award: p for p in current}
+    horizon = instance.horizon
+    step = max(1, WINDOW // 2)
+    lows = list(range(0, max(1, horizon - step), step))
+    rounds = max(1, int(budget / SUB_LIMIT))
+    ranked = sorted(awards, key=lambda a: (-a.score, a.id))
+    for r in range(rounds):
+        lo = lows[r % len(lows)]
+        hi = min(horizon, lo + WINDOW)
+        inside = {
+            a
+            for a, p in by_award.items()
+            if all(lo <= start and start + n <= hi for start, n in p.pieces)
+        }
+        left_out = [a for a in ranked if a.id not in by_award]
+        if left_out:
+            offset = (r // len(lows)) * CANDIDATES // 2 % len(left_out)
+            chosen = (
+                left_out[: CANDIDATES // 2]
+                + (left_out[CANDIDATES // 2 :] * 2)[offset : offset + CANDIDATES // 2]
+            )
+        else:
+            chosen = []
+        free: list[Award] = []
+        for award in [a for a in awards if a.id in inside] + chosen:
+            if any(f.id == award.id for f in free):
+                continue
+            restricted = _restricted(award, lo, hi)
+            if restricted is not None:
+                free.append(restricted)
+        fixed = [p for a, p in by_award.items() if a not in inside]
+        sub = replace(
+            instance,
+            awards=tuple(f for f in free)
+            + tuple(a for a in instance.awards if a.id not in {f.id for f in free}),
+            pins=instance.pins
+            + tuple(Pin(award=p.award, beamline=p.beamline, pieces=tuple(p.pieces)) for p in fixed),
+        )
+        form = build(sub, free, codes, pinned_occupancy(sub), _caps_room(sub))
+        before = [by_award[a] for a in inside]
+        hint = _hint(form, before, sub)
+        result = cpsat.solve(form, time_limit=SUB_LIMIT, workers=workers, seed=seed + r, hint=hint)
+        if result.status == "timeout":
+            continue
+        if result.objective >= sum(form.weight(v) for v in hint):
+            for a in inside:
+                del by_award[a]
+            for p in decode(form, result.values):
+                by_award[p.award] = p
+    return [by_award[a] for a in sorted(by_award)]
 
 
 def _hint(form: Formulation, placements: list[Placement], instance: Instance) -> set[int]:
