@@ -201,3 +201,13 @@ def test_neighbourhood_search_improves_a_schedule_and_keeps_it_valid():
 
     assert {p.award for p in better} == {2, 3}
     assert violations(inst, better) == []
+
+
+def test_aggregate_bound_when_the_time_indexed_lp_runs_out_of_time():
+    inst = instance(award(1, 6, 5), award(2, 5, 4), award(3, 5, 4), available=((0, 10),))
+
+    result = solve(inst, lp_time_limit=0.0, **FAST)
+
+    assert result.bound_kind == "aggregate"
+    assert result.bound_lp == 46.0  # fractional: award 1 (30) and 4 of award 2's shifts (16)
+    assert result.objective == 40 and result.bound == 40  # CP-SAT proved its optimum

@@ -46,6 +46,7 @@ class Result:
     unplaced: list[Unplaced] = field(default_factory=list)
     seconds: float = 0.0
     components: int = 0
+    bound_kind: str = "time-indexed"  # "aggregate" when an LP hit its time limit
 
     @property
     def bound(self) -> float:
@@ -99,6 +100,7 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     with_lp_bound: bool = True,
+    lp_time_limit: float = 120.0,
     progress: Progress | None = None,
 ) -> Result:
     """The best schedule CP-SAT finds within ``time_limit`` (CP-SAT deterministic seconds, split
@@ -124,6 +126,7 @@ def solve(
     bound_cpsat = pinned_value
     bound_lp: float | None = float(pinned_value) if with_lp_bound else None
     statuses: list[str] = []
+    lp_kinds: set[str] = set()
     total_size = sum(max(1, f.n_vars) for f, _, _ in forms)
     for index, (form, group_awards, codes) in enumerate(forms):
         if progress is not None:
@@ -132,7 +135,10 @@ def solve(
         group_greedy = [baseline_by_award[a.id] for a in group_awards if a.id in baseline_by_award]
         start = group_greedy
         if bound_lp is not None:
-            group_bound, relaxed = lp.lp_bound(form)
+            group_bound, relaxed = lp.lp_bound(form, time_limit=lp_time_limit)
+            if group_bound == float("inf"):
+                group_bound = _aggregate(instance, group_awards, codes, occupied, room)
+                lp_kinds.add("aggregate")
             bound_lp += group_bound
             if relaxed:
                 rounded = round_lp(instance, form, relaxed, group_awards)
@@ -185,7 +191,38 @@ def solve(
         unplaced=[explain(instance, a) for a in instance.awards if a.id not in placed],
         seconds=time.monotonic() - started,
         components=len(forms),
+        bound_kind="aggregate" if lp_kinds else "time-indexed",
     )
+
+
+def _aggregate(
+    instance: Instance,
+    awards: list[Award],
+    codes: set[str],
+    occupied: dict[str, list[bool]],
+    room: dict[tuple[str, str], int],
+) -> float:
+    capacity = {}
+    for beamline in instance.beamlines:
+        if beamline.code in codes:
+            free = [not o for o in occupied[beamline.code]]
+            user = [any(a <= s < b for a, b in beamline.available) for s in range(instance.horizon)]
+            capacity[beamline.code] = sum(1 for f, u in zip(free, user, strict=True) if f and u)
+    rows = []
+    members: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for i, award in enumerate(awards):
+        options = [(c, i) for c in award.beamlines if c in codes and fits_on(instance, award, c)]
+        rows.append((award.value, award.shifts, options))
+        for cls in award.classes:
+            for code, _ in options:
+                members[(cls, code)].append((i, code))
+    caps = {key: (m, room[key]) for key, m in members.items() if key in room}
+    return lp.aggregate_bound(rows, capacity, caps)
+
+
+def fits_on(instance: Instance, award: Award, code: str) -> bool:
+    single = replace(award, beamlines=(code,))
+    return fits_alone(instance, single, caps=False)
 
 
 WHOLE_MODEL_VARS = 20_000
