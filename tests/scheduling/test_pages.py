@@ -161,3 +161,10 @@ def test_api_schedule_for_staff_only(client, published):
     client.force_login(UserFactory())
     assert client.get(f"/api/v1/scheduling/periods/{published.period.pk}/").status_code == 404
     assert client.get("/api/v1/scheduling/periods/").json() == []
+
+
+def test_user_office_edits_periods_in_the_admin(week):
+    assert week.staff.has_perm("scheduling.change_scheduleperiod")
+    assert week.staff.has_perm("scheduling.view_solverrun")
+    assert not week.staff.has_perm("scheduling.change_solverrun")
+    assert not UserFactory().has_perm("scheduling.view_scheduleperiod")

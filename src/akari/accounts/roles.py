@@ -98,6 +98,18 @@ _VIEW_COALITION = [
     )
 ]
 
+# Periods and award options are edited in the admin; solver runs and blocks are read-only there.
+_MANAGE_SCHEDULING = [
+    "scheduling.view_scheduleperiod",
+    "scheduling.add_scheduleperiod",
+    "scheduling.change_scheduleperiod",
+    "scheduling.view_awardoption",
+    "scheduling.add_awardoption",
+    "scheduling.change_awardoption",
+    "scheduling.view_solverrun",
+    "scheduling.view_scheduledblock",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.APPLICANT: [],
     Role.REVIEWER: [],
@@ -121,6 +133,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.resend_notification",
         "selection.view_waitlistentry",
         *_VIEW_COALITION,
+        *_MANAGE_SCHEDULING,
     ],
     Role.FINANCE: [*_VIEW_CATALOGUE, *_VIEW_PEOPLE, *_BILLING, *_VIEW_COALITION],
     Role.MEMBER_ADMIN: [],
