@@ -46,7 +46,11 @@ class Lane:
 
 
 def timeline(period: SchedulePeriod, blocks: list[ScheduledBlock]) -> list[Lane]:
-    """Per beamline, the blocks as percentages of the period (server-rendered timeline)."""
+    """Per beamline, the blocks as percentages of the period.
+
+    The draft's timeline is plain server-rendered HTML/CSS (one lane per beamline, bars placed
+    by these percentages) with htmx panels for a block's actions: no JavaScript widget and no
+    static asset to ship, and the conflict check stays on the server."""
     grid = grids.grid_of(period)
     total = grid.horizon or 1
     lanes: dict[str, list[dict[str, Any]]] = {}
