@@ -257,3 +257,9 @@ def test_management_grants_a_new_fiscal_year_once() -> None:
         call_command("coalition_grant_entitlements", fiscal_year=2027, verbosity=0)
     account = EntitlementAccount.objects.get(membership=gold, fiscal_year=2027)
     assert (account.granted, account.available) == (400, 400)
+
+
+def test_the_dashboard_answers_before_any_coalition_policy_is_loaded(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(UserFactory())
+    response = client.get(reverse("coalition:dashboard"))
+    assert response.status_code == 200

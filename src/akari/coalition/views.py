@@ -24,6 +24,7 @@ from akari.coalition.forms import PersonAddForm, RequestForm, SlotForm, Waitlist
 from akari.coalition.ledger import fiscal_year_of
 from akari.coalition.models import Booking, MemberPerson, Membership
 from akari.core import clock
+from akari.policies.selectors import NoPolicyInForce
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -60,12 +61,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _class_name(code: str) -> str:
-    klass = policy.member_class(code)
+    try:
+        klass = policy.member_class(code)
+    except NoPolicyInForce:
+        return code
     return rounds.text(klass.name) if klass else code
 
 
 def _round_table() -> list[dict[str, Any]]:
-    """When each round of the next three months opens and closes (for a slot on the 15th)."""
+    """When each round of the next three months opens and closes (for a slot on the 15th);
+    empty when no coalition policy is loaded."""
+    try:
+        booking = policy.booking_policy()
+    except NoPolicyInForce:
+        return []
     start = rounds.month_start(clock.now())
     rows = []
     for offset in range(1, 4):
@@ -76,7 +85,7 @@ def _round_table() -> list[dict[str, Any]]:
                 "month": rounds.month_label(month),
                 "phases": [
                     {"name": rounds.text(p.rule.name), "opens": p.opens, "closes": p.closes}
-                    for p in rounds.phases(sample, policy.booking_policy())
+                    for p in rounds.phases(sample, booking)
                 ],
             }
         )
