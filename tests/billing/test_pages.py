@@ -250,3 +250,21 @@ def test_staff_return_a_submitted_usage_record(client):
     client.post(reverse("billing:usage-action", args=[exp.pk, "return"]), {"reason": "end time"})
     usage.refresh_from_db()
     assert usage.status == UsageRecord.Status.DRAFT
+
+
+def test_my_invoices_for_someone_who_is_no_billing_contact(client):
+    client.force_login(UserFactory())
+    page = client.get(reverse("billing:my-invoices"))
+    assert page.status_code == 200
+    assert 'data-testid="invoices"' not in page.text
+
+
+def test_navigation_predicates_make_no_query(django_assert_num_queries):
+    from akari.billing import permissions
+
+    person = UserFactory()
+    person._akari_roles = set()
+    with django_assert_num_queries(0):
+        assert permissions.shows_my_invoices(person)
+        assert not permissions.is_usage_staff(person)
+        assert not permissions.is_finance(person)

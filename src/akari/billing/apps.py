@@ -14,8 +14,8 @@ class BillingConfig(AppConfig):
         register(
             NavItem(_("Billing"), "billing:dashboard", permissions.is_finance, order=70),
             NavItem(
-                _("My invoices"), "billing:my-invoices", permissions.is_billing_contact, order=71
+                _("My invoices"), "billing:my-invoices", permissions.shows_my_invoices, order=71
             ),
-            NavItem(_("Usage records"), "billing:usage", permissions.can_see_usage_list, order=72),
+            NavItem(_("Usage records"), "billing:usage", permissions.is_usage_staff, order=72),
             NavItem(_("Fee estimator"), "billing:estimate", order=25),
         )

@@ -36,8 +36,10 @@ def is_billing_contact(user: Any) -> bool:
     return _signed_in(user) and BillingContact.objects.filter(person=user, active=True).exists()
 
 
-def can_view_my_invoices(user: Any) -> bool:
-    return is_billing_contact(user)
+def shows_my_invoices(user: Any) -> bool:
+    """Navigation: every signed-in person but finance (who has the whole of billing). Decided
+    without a query (the page itself says when one is no billing contact)."""
+    return _signed_in(user) and not is_finance(user)
 
 
 def is_usage_staff(user: Any) -> bool:
@@ -45,7 +47,9 @@ def is_usage_staff(user: Any) -> bool:
 
 
 def can_see_usage_list(user: Any) -> bool:
-    """Staff, and coalition members who led or took part in a member-booked experiment."""
+    """Staff, and coalition members who led or took part in a member-booked experiment (they
+    reach the list from "My invoices"; the navigation shows it to staff only, see
+    :func:`is_usage_staff`)."""
     if is_usage_staff(user):
         return True
     return _signed_in(user) and experiments_for_usage(user).exists()

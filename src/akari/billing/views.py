@@ -30,8 +30,6 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 @require_GET
 def my_invoices(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_my_invoices(request.user):
-        raise PermissionDenied
     invoices = selectors.invoices(permissions.invoices_visible_to(request.user)).exclude(
         status="draft"
     )
@@ -41,7 +39,12 @@ def my_invoices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/my_invoices.html",
-        {"invoices": invoices, "organisations": organisations},
+        {
+            "invoices": invoices,
+            "organisations": organisations,
+            "has_usage": not permissions.is_usage_staff(request.user)
+            and permissions.can_see_usage_list(request.user),
+        },
     )
 
 
