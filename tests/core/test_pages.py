@@ -17,6 +17,7 @@ def test_anonymous_navigation_pages_all_answer(client):
         "ホーム",
         "ビームライン",
         "利用制度ガイド",
+        "料金試算",
         "課題公募",
         "API",
     ]
