@@ -16,6 +16,7 @@ from akari.accounts.models import Organisation
 from akari.beamtime import services_usage
 from akari.beamtime.models import Experiment, UsageRecord
 from akari.billing import permissions, rates, selectors
+from akari.billing import usage as usage_services
 from akari.billing.forms import EstimateForm, UsageForm
 from akari.billing.pdf import pdf_filename, render_invoice_pdf
 from akari.core.i18n import current_language
@@ -231,7 +232,7 @@ def usage_action(request: HttpRequest, experiment: int, action: str) -> HttpResp
             services_usage.usage_return(usage=usage, actor=request.user, reason=reason)
             messages.success(request, _("Usage returned for correction."))
         elif action == "confirm" and permissions.can_confirm_usage(request.user, usage):
-            services_usage.usage_confirm(usage=usage, actor=request.user)
+            usage_services.usage_confirm(usage=usage, actor=request.user)
             messages.success(request, _("Usage confirmed: it will be billed by the next run."))
         else:
             raise PermissionDenied

@@ -16,6 +16,7 @@ from akari.beamtime import services as beamtime
 from akari.beamtime import services_usage
 from akari.beamtime.models import Block, Experiment
 from akari.billing import services
+from akari.billing import usage as usage_services
 from akari.billing.models import Invoice
 from akari.billing.runs import billing_run
 from akari.core.clock import TOKYO
@@ -112,7 +113,7 @@ def _usage(experiment: Experiment, state: str, scientist: User | None) -> None:
         consumables={"liquid_helium": Decimal(10)} if state == "issued" else {},
     )
     if state != "draft":
-        services_usage.usage_confirm(usage=usage, actor=scientist)
+        usage_services.usage_confirm(usage=usage, actor=scientist)
 
 
 def demo_billing(people: dict[str, User]) -> None:
