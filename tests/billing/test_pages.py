@@ -268,3 +268,13 @@ def test_navigation_predicates_make_no_query(django_assert_num_queries):
         assert permissions.shows_my_invoices(person)
         assert not permissions.is_usage_staff(person)
         assert not permissions.is_finance(person)
+
+
+def test_programme_guide_page_embeds_the_fee_estimator(client):
+    from tests.proposals.factories import loaded_packs
+
+    loaded_packs()
+    page = client.get(reverse("policies:programme", args=["spring8"]))
+    assert page.status_code == 200
+    assert 'data-testid="estimator-embed"' in page.text
+    assert 'name="route" value="spring8:' in page.text

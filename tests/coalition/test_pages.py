@@ -122,6 +122,10 @@ def test_booking_form_shows_the_round_refusal_and_books_in_round3(client, setup)
             reverse("coalition:book"), data, HTTP_HX_REQUEST="true"
         ).content.decode()
         assert "Round 2" in partial or "二次募集" in partial
+        # the fee estimate of this slot: the member's joining year, the use type, the hours
+        assert 'value="nanoterasu-coalition:basic"' in partial
+        assert f'name="joining_fiscal_year" value="{setup["gold"].joining_fiscal_year}"' in partial
+        assert 'name="hours" min="1" step="1" value="2"' in partial
         refused = client.post(reverse("coalition:book"), data)
         assert refused.status_code == 200
         data["day"] = "2026-12-11"

@@ -147,6 +147,10 @@ def _status_context(form: SlotForm, request: HttpRequest) -> dict[str, object]:
             "available": selectors.available_hours(membership, fiscal_year_of(start)),
             "start": start,
             "end": end,
+            # the fee estimate for this slot (billing's embeddable estimator)
+            "estimate_route": f"{policy.PROGRAMME}:{form.cleaned_data.get('use_type') or 'basic'}",
+            "estimate_hours": int((end - start).total_seconds() // 3600),
+            "joining_fiscal_year": membership.joining_fiscal_year,
         }
     return context
 
