@@ -18,7 +18,7 @@ DEPLOY_ENV := DEBUG=0 ALLOWED_HOSTS=akari.example.org \
 	SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
 .PHONY: help system-deps install messages compilemessages db-up migrate demo serve test lint typecheck \
-	checks pytest bench clean
+	checks pytest bench bench-large clean
 
 help:
 	@echo "make demo   install everything, migrate, load the demo, serve on http://$(DEMO_ADDR)"
@@ -94,6 +94,13 @@ test: install lint typecheck checks pytest
 bench: install db-up
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
 	$(PY) bench/review_assignment.py
+	$(PY) bench/schedule.py --size S
+	$(PY) bench/schedule.py --size M
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/booking_storm.py
+
+# The stress size of the scheduler benchmark (about 3 minutes on 2 cores).
+bench-large: install
+	$(PY) bench/schedule.py --size L
 
 clean:
 	rm -rf .venv var .mypy_cache .ruff_cache
