@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from akari.coalition import services
 from akari.coalition import waitlist as waiting
+from akari.coalition.errors import BookingRefused
 from akari.coalition.models import Bucket, EntitlementAccount, WaitlistEntry
 from akari.coalition.tasks import tell_booking_confirmed
 from akari.core import clock
@@ -23,20 +24,33 @@ def kinds(person) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(Notification.objects.filter(recipient=person).values_list("kind", flat=True))
 
 
-def test_confirmation_after_commit_and_cancellation(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_confirmation_task_is_written_with_the_booking_and_cancellation() -> None:
+    from django_tasks_db.models import DBTaskResult
+
     bl = coalition_beamline()
     open_window(bl)
     gold, (alice,) = member("gold")
     with clock.frozen(ROUND3):
-        with django_capture_on_commit_callbacks() as callbacks:
-            booking = services.booking_create(
+        booking = services.booking_create(
+            membership=gold,
+            person=alice,
+            beamline=bl,
+            start=at(2026, 12, 10, 9),
+            end=at(2026, 12, 10, 10),
+        )
+        # the task row is part of the booking's transaction (an outbox)
+        queued = DBTaskResult.objects.filter(task_path__endswith="tell_booking_confirmed")
+        assert [row.args_kwargs["args"] for row in queued] == [[booking.pk]]
+        # a refused booking leaves no task behind
+        with pytest.raises(BookingRefused):
+            services.booking_create(
                 membership=gold,
                 person=alice,
                 beamline=bl,
                 start=at(2026, 12, 10, 9),
                 end=at(2026, 12, 10, 10),
             )
-        assert len(callbacks) == 1
+        assert queued.count() == 1
         assert tell_booking_confirmed.call(booking.pk) == 1
         assert tell_booking_confirmed.call(booking.pk) == 1  # the same notification, once
         services.booking_cancel(booking=booking, actor=alice)

@@ -499,7 +499,10 @@ def _book(
     audit.record(
         actor=actor, action="coalition.booked", obj=booking, round=round_number, source=source
     )
-    transaction.on_commit(partial(_enqueue_confirmation, booking.pk))
+    # The confirmation task row is written in this transaction (an outbox): the worker sees it
+    # only once the booking commits, and a rolled-back booking leaves no task; one commit less
+    # than enqueueing after commit on the booking hot path.
+    _enqueue_confirmation(booking.pk)
     if use_type != UseType.BASIC:
         context = booking_context(booking)
         notices.tell(

@@ -1,7 +1,8 @@
 """Background work of the coalition (run by the task worker, ``manage.py db_worker``).
 
-The booking confirmation is told from here, after the booking's transaction commits, so the
-booking hot path pays one task row instead of rendering the notification itself."""
+The booking confirmation is told from here: the booking writes the task row in its own
+transaction (the worker sees it once the booking commits), so the booking hot path pays one task
+row instead of rendering the notification itself."""
 
 from __future__ import annotations
 
