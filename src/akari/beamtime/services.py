@@ -23,6 +23,24 @@ from akari.core import audit, clock
 from akari.core.workflow import transition
 
 EXCLUSION_VIOLATION = "23P01"
+# Namespace of the per-beamline advisory locks (the first key of pg_advisory_xact_lock(int, int)).
+BLOCK_LOCK_NAMESPACE = 0x414B  # "AK"
+
+
+def _serialise_beamline(beamline_id: int) -> None:
+    """Take the beamline's transaction-scoped advisory lock (PostgreSQL) before inserting or
+    moving a block. Two transactions inserting overlapping blocks at once would otherwise each
+    find the other's uncommitted row in the exclusion check and wait for each other: a deadlock
+    that PostgreSQL breaks only after ``deadlock_timeout`` (1 s). With the lock the second waits
+    for the first to commit and then meets a clean exclusion violation (or free time). The lock
+    is per beamline, so bookings on different beamlines still run in parallel; it is released at
+    commit or rollback. SQLite needs none: its writers are serialised by ``BEGIN IMMEDIATE``."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [BLOCK_LOCK_NAMESPACE, int(beamline_id)]
+            )
 
 
 class BeamtimeConflict(ValidationError):
@@ -76,6 +94,7 @@ def block_occupy(
     beamline_id = getattr(beamline, "pk", beamline)
     if end_station is not None and getattr(end_station, "beamline_id", beamline_id) != beamline_id:
         raise ValidationError(_("The end station does not belong to this beamline."))
+    _serialise_beamline(beamline_id)
     if (precheck or transaction.get_connection().vendor != "postgresql") and _overlapping(
         beamline_id, start, end
     ).exists():
@@ -121,6 +140,7 @@ def block_move(*, block: Block, start: datetime, end: datetime, actor: Any | Non
     locked = Block.objects.select_for_update().get(pk=block.pk)
     if locked.released_at is not None:
         raise ValidationError(_("This beamtime has been released and cannot be moved."))
+    _serialise_beamline(locked.beamline_id)
     if _overlapping(locked.beamline_id, start, end, exclude=locked.pk).exists():
         raise _conflict()
     old = (locked.start.isoformat(), locked.end.isoformat())
@@ -318,6 +338,7 @@ def block_occupy_for_experiment(
     beamline_id = getattr(beamline, "pk", beamline)
     if end_station is not None and getattr(end_station, "beamline_id", beamline_id) != beamline_id:
         raise ValidationError(_("The end station does not belong to this beamline."))
+    _serialise_beamline(beamline_id)
     block = Block(
         beamline_id=beamline_id,
         end_station=end_station,
