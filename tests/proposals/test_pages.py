@@ -339,3 +339,19 @@ def test_navigation_reaches_the_proposal_pages(packs, office, as_user):
         assert f'href="{reverse("proposals:calls")}"' in nav and "課題公募" in nav
         assert f'href="{reverse("proposals:mine")}"' in nav and "自分の課題" in nav
         assert (f'href="{reverse("proposals:staff_calls")}"' in nav) is expected
+
+
+def test_the_edit_page_estimates_the_fee_of_the_proposals_route(call, as_user):
+    proposal = ProposalFactory(call=call)
+    client = as_user(proposal.created_by)
+
+    page = client.get(reverse("proposals:edit", args=[proposal.pk]))
+
+    assert page.status_code == 200
+    route_key = f"{proposal.call.programme.code}:{proposal.route.code}"
+    assert 'data-testid="proposal-fee-estimate"' in page.text
+    assert f'name="route" value="{route_key}"' in page.text
+    estimate = client.get(
+        reverse("billing:estimate"), {"route": route_key, "hours": "8"}, HTTP_HX_REQUEST="true"
+    )
+    assert estimate.status_code == 200 and "<html" not in estimate.text
