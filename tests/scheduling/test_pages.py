@@ -168,3 +168,24 @@ def test_user_office_edits_periods_in_the_admin(week):
     assert week.staff.has_perm("scheduling.view_solverrun")
     assert not week.staff.has_perm("scheduling.change_solverrun")
     assert not UserFactory().has_perm("scheduling.view_scheduleperiod")
+
+
+def test_calendar_forms_save_through_their_services_and_refuse_bad_input(client, week):
+    from akari.scheduling.models import BeamlineOutage, RunSegment
+
+    signed_in(client, week.staff)
+    pk = week.period.pk
+    segments = RunSegment.objects.filter(period=week.period).count()
+    outages = BeamlineOutage.objects.filter(period=week.period).count()
+
+    # invalid input: a message, nothing saved
+    for name in ("segment_add", "outage_add", "plan_set"):
+        bad = client.post(reverse(f"scheduling:{name}", args=[pk]), {}, follow=True)
+        assert bad.status_code == 200
+        assert any("correct" in str(m) or "修正" in str(m) for m in bad.context["messages"])
+    assert RunSegment.objects.filter(period=week.period).count() == segments
+    assert BeamlineOutage.objects.filter(period=week.period).count() == outages
+
+    # others may not post at all
+    client.force_login(UserFactory())
+    assert client.post(reverse("scheduling:segment_add", args=[pk]), {}).status_code == 403

@@ -3,6 +3,9 @@ team's "My beamtime", and the iCal feeds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,20 +96,43 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def segment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _calendar_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: Any,
+    service: Callable[..., object],
+    invalid: str,
+    prefix: str,
+    per_facility: bool = True,
+) -> HttpResponse:
+    """The calendar forms of a period page (segment, outage, beamline plan): staff only, one
+    form, one service call, back to the period page with the errors as messages."""
     _manage(request)
     period = permissions.get_period_for(request.user, pk)
-    form = SegmentForm(request.POST, prefix="segment")
+    kwargs = {"facility": period.facility} if per_facility else {}
+    form = form_class(request.POST, prefix=prefix, **kwargs)
     if form.is_valid():
         try:
-            services.segment_add(period=period, actor=request.user, **form.cleaned_data)
+            service(period=period, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _errors(request, error)
     else:
-        messages.error(request, _("Please correct the segment's fields."))
+        messages.error(request, invalid)
     return redirect("scheduling:period", pk=period.pk)
+
+
+@login_required
+@require_POST
+def segment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _calendar_post(
+        request,
+        pk,
+        SegmentForm,
+        services.segment_add,
+        _("Please correct the segment's fields."),
+        "segment",
+        per_facility=False,
+    )
 
 
 @login_required
@@ -125,33 +151,27 @@ def segment_remove(request: HttpRequest, pk: int, segment: int) -> HttpResponse:
 @login_required
 @require_POST
 def outage_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _manage(request)
-    period = permissions.get_period_for(request.user, pk)
-    form = OutageForm(request.POST, facility=period.facility, prefix="outage")
-    if form.is_valid():
-        try:
-            services.outage_add(period=period, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _errors(request, error)
-    else:
-        messages.error(request, _("Please correct the maintenance fields."))
-    return redirect("scheduling:period", pk=period.pk)
+    return _calendar_post(
+        request,
+        pk,
+        OutageForm,
+        services.outage_add,
+        _("Please correct the maintenance fields."),
+        "outage",
+    )
 
 
 @login_required
 @require_POST
 def plan_set(request: HttpRequest, pk: int) -> HttpResponse:
-    _manage(request)
-    period = permissions.get_period_for(request.user, pk)
-    form = PlanForm(request.POST, facility=period.facility, prefix="plan")
-    if form.is_valid():
-        try:
-            services.plan_set(period=period, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _errors(request, error)
-    else:
-        messages.error(request, _("Please correct the beamline plan's fields."))
-    return redirect("scheduling:period", pk=period.pk)
+    return _calendar_post(
+        request,
+        pk,
+        PlanForm,
+        services.plan_set,
+        _("Please correct the beamline plan's fields."),
+        "plan",
+    )
 
 
 @login_required
