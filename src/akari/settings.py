@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "akari.scheduling",
     "akari.coalition",
     "akari.billing",
+    "akari.outcomes",
+    "akari.services",
+    "akari.outreach",
     # demo data for `make demo` (depends on every app; nothing depends on it)
     "akari.demo",
 ]

@@ -17,9 +17,14 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("akari.scheduling.api")),
     path("", include("akari.coalition.api")),
     path("", include("akari.billing.api")),
+    path("", include("akari.outcomes.api")),
+    path("", include("akari.services.api")),
+    path("", include("akari.outreach.api")),
 ]
 
 urlpatterns = [
+    # The public site (home, news, events, beamline pages) comes first: its home is "/".
+    path("", include("akari.outreach.urls")),
     path("", include("akari.core.urls")),
     path("beamlines/", include("akari.facility.urls")),
     path("programmes/", include("akari.policies.urls")),
@@ -29,6 +34,8 @@ urlpatterns = [
     path("scheduling/", include("akari.scheduling.urls")),
     path("coalition/", include("akari.coalition.urls")),
     path("billing/", include("akari.billing.urls")),
+    path("outcomes/", include("akari.outcomes.urls")),
+    path("services/", include("akari.services.urls")),
     path("inbox/", include("akari.notifications.urls")),
     path("me/", include("akari.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -168,6 +168,9 @@ _AKARI_APPS = (
     "scheduling",
     "coalition",
     "billing",
+    "outcomes",
+    "services",
+    "outreach",
 )
 
 

@@ -25,8 +25,11 @@ from akari.accounts.permissions import requires_mfa
 from akari.accounts.services import role_grant
 from akari.demo.billing import demo_billing
 from akari.demo.coalition import demo_coalition
+from akari.demo.outcomes import demo_outcomes
+from akari.demo.outreach import demo_outreach
 from akari.demo.programme import demo_programme
 from akari.demo.scheduling import demo_scheduling
+from akari.demo.support import demo_support
 
 DATA = Path(__file__).resolve().parent / "data" / "people.yaml"
 DEMO_PASSWORD = "akari-demo-2026"  # demo only; printed on the console by `load_demo`
@@ -113,4 +116,7 @@ def demo_load() -> list[DemoLogin]:
     demo_scheduling(people)
     demo_coalition(people)
     demo_billing(people)
+    demo_outcomes(people)
+    demo_support(people)
+    demo_outreach(people)
     return logins
