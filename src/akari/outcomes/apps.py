@@ -8,5 +8,16 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self) -> None:
-        # Navigation entries are registered here (see akari.core.navigation).
-        pass
+        from akari.core.navigation import NavItem, register, signed_in
+        from akari.outcomes import permissions
+        from akari.outcomes.sanctions import blocking_obligations_of
+        from akari.proposals.rules import register_obligation_blocker
+
+        register_obligation_blocker(blocking_obligations_of)
+        register(
+            NavItem(_("Outcomes"), "outcomes:publications", order=30),
+            NavItem(_("My obligations"), "outcomes:mine", signed_in, order=31),
+            NavItem(
+                _("Obligations queue"), "outcomes:queue", permissions.is_outcomes_staff, order=73
+            ),
+        )

@@ -315,9 +315,31 @@ class Paper(Strict):
 
 
 class Obligations(Strict):
+    """What an experiment owes after it ends (read by the outcomes app).
+
+    Non-proprietary routes: an experiment report ``experiment_report_months`` after the end and
+    a paper (``paper``). Proprietary routes owe only a short, never public usage report
+    ``usage_report_months`` after the end (``None``: nothing). Reminders go out
+    ``reminder_days_before`` days before a due date (0 = on the day), then every
+    ``overdue_reminder_months`` months while overdue. Accepted non-proprietary reports are
+    public ``report_publication_delay_months`` after acceptance; a satisfaction survey follows
+    each experiment when ``survey`` is true; datasets of non-proprietary experiments stay under
+    embargo ``data_embargo_years`` years after the end (proprietary data is never public).
+    """
+
     experiment_report_months: Annotated[int, Field(ge=1)] | None = None
     paper: Paper | None = None
     switch_to_proprietary_days: Annotated[int, Field(ge=1)] | None = None
+    # default: as the non-proprietary report (the issue: "a short usage report")
+    usage_report_months: Annotated[int, Field(ge=1)] | None = 2
+    # default: a month, a week and the day itself, then monthly
+    reminder_days_before: list[Annotated[int, Field(ge=0, le=365)]] = [30, 7, 0]
+    overdue_reminder_months: Annotated[int, Field(ge=1)] = 1
+    # default: three months between acceptance and the public site
+    report_publication_delay_months: Annotated[int, Field(ge=0)] = 3
+    survey: bool = True
+    # default: three years, as common facility data policies
+    data_embargo_years: Annotated[int, Field(ge=0)] = 3
 
 
 class Payment(Strict):

@@ -22,6 +22,7 @@ Where the policy comes from (never constants here):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,14 +86,26 @@ def units_problem(call: Call, beamline_code: str, units: int) -> str | None:
     }
 
 
+# Functions that list a person's blocking obligations (one message each). Later apps (outcomes)
+# register theirs in their AppConfig.ready(), so this app never imports them.
+OBLIGATION_BLOCKERS: list[Callable[[Any], list[str]]] = []
+
+
+def register_obligation_blocker(blocker: Callable[[Any], list[str]]) -> None:
+    """Add ``blocker`` (idempotent: registering the same function twice keeps one)."""
+    if blocker not in OBLIGATION_BLOCKERS:
+        OBLIGATION_BLOCKERS.append(blocker)
+
+
 def blocking_obligations(person: Any) -> list[str]:
     """Overdue obligations that bar ``person`` from new proposals (one message each).
 
     SPring-8 bars anyone whose paper is overdue from new proposals, even as a team member
-    (``obligations.paper.overdue_bars_new_proposals``). Outcomes (experiment reports and
-    papers) do not exist yet: the outcomes issue fills this in; until then nobody is barred.
+    (``obligations.paper.overdue_bars_new_proposals``). The messages come from the functions
+    registered with :func:`register_obligation_blocker` (the outcomes app's overdue papers);
+    with none registered nobody is barred.
     """
-    return []
+    return [message for blocker in OBLIGATION_BLOCKERS for message in blocker(person)]
 
 
 def _date(value: dt.date | dt.datetime) -> str:
