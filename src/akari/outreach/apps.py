@@ -8,5 +8,17 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Public information")
 
     def ready(self) -> None:
-        # Navigation entries are registered here (see akari.core.navigation).
-        pass
+        from akari.core.navigation import NavItem, register
+        from akari.outreach import permissions
+
+        register(
+            NavItem(_("News"), "outreach:news", order=5),
+            NavItem(_("Events"), "outreach:events", order=6),
+            NavItem(_("Beamline finder"), "outreach:finder", order=12),
+            NavItem(
+                _("Public site (staff)"),
+                "outreach:staff-news",
+                permissions.is_content_staff,
+                order=66,
+            ),
+        )
