@@ -104,7 +104,10 @@ def news_item(
         "facility": facility(),
         "title_ja": "ビームタイム公募開始",
         "title_en": "Call for proposals opens",
-        "body_ja": "2027A期の課題公募を開始しました。\n\n詳しくは https://example.org/call をご覧ください。",
+        "body_ja": (
+            "2027A期の課題公募を開始しました。\n\n"
+            "詳しくは https://example.org/call をご覧ください。"
+        ),
         "body_en": "The 2027A call is open.\n\nSee https://example.org/call for details.",
         "publish_at": publish_at,
         **overrides,
