@@ -8,5 +8,26 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Support services")
 
     def ready(self) -> None:
-        # Navigation entries are registered here (see akari.core.navigation).
-        pass
+        from akari.core.navigation import NavItem, register, signed_in
+        from akari.services import permissions
+
+        register(
+            NavItem(_("Consultation"), "services:index", order=26),
+            NavItem(
+                _("My consultations"),
+                "services:my-consultations",
+                permissions.shows_my_consultations,
+                order=27,
+            ),
+            NavItem(
+                _("Consultation queues"),
+                "services:queue",
+                permissions.is_consultation_staff,
+                order=27,
+            ),
+            NavItem(_("Partner matching"), "services:matching", signed_in, order=28),
+            NavItem(_("My orders"), "services:my-orders", permissions.shows_my_orders, order=29),
+            NavItem(
+                _("Service orders"), "services:order-queue", permissions.is_order_staff, order=29
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Pages of the support services (consultations, matching, orders), one module each."""
