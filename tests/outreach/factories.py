@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from akari.accounts.roles import Role
 from akari.core import clock
-from akari.facility.models import Facility
+from akari.facility.models import Beamline, Facility
 from akari.outreach import news, services
 from akari.outreach.models import Audience, Event, NewsItem
 from tests.factories import UserFactory
@@ -31,7 +31,7 @@ def audiences() -> dict[str, Audience]:
 
 def catalogue() -> dict[str, Facility]:
     """NanoTerasu and SPring-8 with their beamlines and the seed's policy areas."""
-    if not Facility.objects.filter(code="nanoterasu").exists():
+    if not Beamline.objects.filter(facility__code="nanoterasu").exists():
         call_command("load_facility", all=True, stdout=io.StringIO())
     return {f.code: f for f in Facility.objects.all()}
 
