@@ -173,9 +173,11 @@ class OrderForm(forms.Form):
 
 
 class SampleForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Sample"))
+    name = forms.CharField(max_length=200, required=False, label=_("Sample"))
     composition = forms.CharField(max_length=300, required=False, label=_("Composition / form"))
-    quantity = forms.IntegerField(min_value=1, max_value=100, initial=1, label=_("Pieces"))
+    quantity = forms.IntegerField(
+        min_value=1, max_value=100, initial=1, required=False, label=_("Pieces")
+    )
     hazards = forms.MultipleChoiceField(
         choices=Hazard.choices,
         required=False,
