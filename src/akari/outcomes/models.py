@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from akari.core.models import TimeStampedModel
 
@@ -25,12 +26,12 @@ class Obligation(TimeStampedModel):
         SURVEY = "survey", _("Satisfaction survey")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Fulfilled")
-        EXTENDED = "extended", _("Extended")
-        OVERDUE = "overdue", _("Overdue")
-        WAIVED = "waived", _("Waived")
+        OPEN = "open", pgettext_lazy("obligation status", "Open")
+        SUBMITTED = "submitted", pgettext_lazy("obligation status", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("obligation status", "Fulfilled")
+        EXTENDED = "extended", pgettext_lazy("obligation status", "Extended")
+        OVERDUE = "overdue", pgettext_lazy("obligation status", "Overdue")
+        WAIVED = "waived", pgettext_lazy("obligation status", "Waived")
 
     TRANSITIONS = {
         Status.OPEN: {
@@ -103,9 +104,9 @@ class Obligation(TimeStampedModel):
 
 class ExtensionRequest(TimeStampedModel):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        PENDING = "pending", pgettext_lazy("extension status", "Pending")
+        APPROVED = "approved", pgettext_lazy("extension status", "Approved")
+        REFUSED = "refused", pgettext_lazy("extension status", "Refused")
 
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.REFUSED},
@@ -151,10 +152,10 @@ class ExperimentReport(TimeStampedModel):
     Japanese or English (``language``)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        ACCEPTED = "accepted", _("Accepted")
+        DRAFT = "draft", pgettext_lazy("report status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("report status", "Changes requested")
+        ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
