@@ -284,3 +284,24 @@ def test_staff_queue_pins_queries(client, django_assert_max_num_queries):
         page = client.get(reverse("outcomes:queue"))
     assert page.status_code == 200
     assert len(page.context["obligations"]) == Obligation.objects.count() == 15
+
+
+def test_api_lists_public_publications_and_scopes_scicat(client):
+    exp = finished()
+    secret = finished(route="proprietary_normal", proprietary=True, end=at(2026, 6, 3, 18))
+    publish(exp, 1)
+    publish(secret, 2, title="Secret catalyst")
+
+    rows = client.get("/api/v1/outcomes/publications/").json()
+    assert [(r["title"], r["doi"], r["beamlines"]) for r in rows] == [
+        ("Operando XAFS 1", "10.1234/xafs.1", ["BL01B1"])
+    ]
+    assert client.get(f"/api/v1/outcomes/experiments/{exp.pk}/scicat/").status_code in (401, 403)
+    client.force_login(exp.lead)
+    assert (
+        client.get(f"/api/v1/outcomes/experiments/{exp.pk}/scicat/").json()["proposal"][
+            "proposalId"
+        ]
+        == exp.reference
+    )
+    assert client.get(f"/api/v1/outcomes/experiments/{secret.pk}/scicat/").status_code == 404
