@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServicesConfig(AppConfig):
@@ -12,7 +13,7 @@ class ServicesConfig(AppConfig):
         from akari.services import permissions
 
         register(
-            NavItem(_("Consultation"), "services:index", order=26),
+            NavItem(pgettext_lazy("navigation", "Consultation"), "services:index", order=26),
             NavItem(
                 _("My consultations"),
                 "services:my-consultations",

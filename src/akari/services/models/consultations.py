@@ -6,17 +6,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from akari.core.models import TimeStampedModel
 
 
 class Topic(models.TextChoices):
-    FIRST_TIME = "first_time", _("First-time use")
-    HOW_TO_APPLY = "how_to_apply", _("How to apply")
-    BEAMLINE = "beamline", _("Which beamline or technique")
-    INDUSTRIAL = "industrial", _("Industrial use")
-    COALITION = "coalition", _("Coalition membership")
-    ANALYSIS = "analysis", _("Data analysis")
+    FIRST_TIME = "first_time", pgettext_lazy("consultation", "First-time use")
+    HOW_TO_APPLY = "how_to_apply", pgettext_lazy("consultation", "How to apply")
+    BEAMLINE = "beamline", pgettext_lazy("consultation", "Which beamline or technique")
+    INDUSTRIAL = "industrial", pgettext_lazy("consultation", "Industrial use")
+    COALITION = "coalition", pgettext_lazy("consultation", "Coalition membership")
+    ANALYSIS = "analysis", pgettext_lazy("consultation", "Data analysis")
 
 
 class Queue(models.TextChoices):
@@ -29,10 +30,10 @@ class Queue(models.TextChoices):
 
 class Consultation(TimeStampedModel):
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ASSIGNED = "assigned", _("Assigned")
-        WAITING = "waiting", _("Waiting for requester")
-        RESOLVED = "resolved", _("Resolved")
+        NEW = "new", pgettext_lazy("consultation", "New")
+        ASSIGNED = "assigned", pgettext_lazy("consultation", "Assigned")
+        WAITING = "waiting", pgettext_lazy("consultation", "Waiting for requester")
+        RESOLVED = "resolved", pgettext_lazy("consultation", "Resolved")
 
     TRANSITIONS = {
         Status.NEW: {Status.ASSIGNED, Status.RESOLVED},

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from akari.core.models import TimeStampedModel
 
@@ -20,19 +21,19 @@ class ServiceOrder(TimeStampedModel):
         ANALYSIS_ADVANCED = "analysis_advanced", _("Data analysis: advanced analysis (paid)")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        QUOTED = "quoted", _("Quoted")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Quote declined")
-        SHIPPED = "shipped", _("Samples shipped")
-        RECEIVED = "received", _("Samples received")
-        MEASURED = "measured", _("Measured / analysed")
-        DELIVERED = "delivered", _("Data delivered")
-        RETURNED = "returned", _("Samples returned")
-        DISPOSED = "disposed", _("Samples disposed of")
-        INVOICED = "invoiced", _("Invoiced")
-        CLOSED = "closed", _("Completed (no charge)")
-        CANCELLED = "cancelled", _("Cancelled")
+        REQUESTED = "requested", pgettext_lazy("service order", "Requested")
+        QUOTED = "quoted", pgettext_lazy("service order", "Quoted")
+        ACCEPTED = "accepted", pgettext_lazy("service order", "Accepted")
+        DECLINED = "declined", pgettext_lazy("service order", "Quote declined")
+        SHIPPED = "shipped", pgettext_lazy("service order", "Samples shipped")
+        RECEIVED = "received", pgettext_lazy("service order", "Samples received")
+        MEASURED = "measured", pgettext_lazy("service order", "Measured / analysed")
+        DELIVERED = "delivered", pgettext_lazy("service order", "Data delivered")
+        RETURNED = "returned", pgettext_lazy("service order", "Samples returned")
+        DISPOSED = "disposed", pgettext_lazy("service order", "Samples disposed of")
+        INVOICED = "invoiced", pgettext_lazy("service order", "Invoiced")
+        CLOSED = "closed", pgettext_lazy("service order", "Completed (no charge)")
+        CANCELLED = "cancelled", pgettext_lazy("service order", "Cancelled")
 
     TRANSITIONS = {
         Status.REQUESTED: {Status.QUOTED, Status.ACCEPTED, Status.CANCELLED},
