@@ -271,3 +271,16 @@ def test_staff_create_an_event_through_the_page(now):
     created = Event.objects.get()
     assert created.status == Event.Status.DRAFT
     assert created.starts_at == at(2026, 12, 20, 10)
+
+
+def test_public_api_lists_published_news_upcoming_events_and_finds_beamlines(site, client):
+    news_item(publish=False, title_en="Secret draft")
+    news = client.get("/api/v1/news/").json()
+    assert [n["title_en"] for n in news] == ["Call for proposals opens"]
+    assert sorted(news[0]["audiences"]) == ["public", "users"]
+    events = client.get("/api/v1/events/").json()
+    assert [(e["title_en"], e["seats_taken"], e["audiences"]) for e in events] == [
+        ("XAFS workshop", 0, ["users"])
+    ]
+    found = client.get("/api/v1/finder/", {"q": "電池"}).json()
+    assert found[0]["code"] == "BL09U" and found[0]["reasons"]

@@ -46,11 +46,15 @@ def _with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def upcoming_events(user: Any = None, *, audience: str = "", limit: int | None = 5) -> list[Event]:
+def upcoming_events(
+    user: Any = None, *, audience: str = "", limit: int | None = 5, with_audiences: bool = False
+) -> list[Event]:
     """Published events that have not ended, soonest first, with their seat counts."""
     queryset = _with_counts(
         Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gt=clock.now())
     ).select_related("facility")
+    if with_audiences:
+        queryset = queryset.prefetch_related("audiences")
     if audience:
         queryset = queryset.filter(audiences__code=audience)
     queryset = queryset.order_by("starts_at", "pk")
