@@ -394,11 +394,15 @@ class Index:
             reverse=True,
         )
         out: list[str] = []
+        covered: set[str] = set()  # words already said by a concept shown
         for _weight, term in shared:
             kind, value = term[0], term[2:] if term[1] == ":" else term[1:]
             if kind == "@":
-                label = GLOSSARY[term[1:]][0]
+                label, variants = GLOSSARY[term[1:]]
+                covered |= {w for v in (label.lower(), *variants) for w in RUN.findall(v)}
             elif kind == "w":
+                if value in covered:
+                    continue
                 label = value
             else:
                 label = value

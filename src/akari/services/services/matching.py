@@ -2,8 +2,9 @@
 
 Suggestions are recomputed when a need is saved (and on demand): the published profiles are
 ranked by :mod:`akari.services.matching_engine`; the top ``AKARI_MATCHING_SUGGESTIONS``
-(default 5) with a positive score are kept as ``suggested``. A suggestion the company has acted
-on (contacted, accepted, declined) is never removed or re-ranked.
+(default 5) with a score of at least ``AKARI_MATCHING_MIN_SCORE`` (default 0.03) and a shared
+term to show are kept as ``suggested``. A suggestion the company has acted on (contacted,
+accepted, declined) is never removed or re-ranked.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from akari.services import matching_engine, permissions
 from akari.services.models import CompanyNeed, ExpertiseProfile, MatchSuggestion
 
 DEFAULT_SUGGESTIONS = 5
+DEFAULT_MIN_SCORE = 0.03
 PROFILE_FIELDS = (
     "headline",
     "techniques",
@@ -39,6 +41,11 @@ PROFILE_FIELDS = (
 
 def suggestions_wanted() -> int:
     return int(getattr(settings, "AKARI_MATCHING_SUGGESTIONS", DEFAULT_SUGGESTIONS))
+
+
+def min_score() -> float:
+    """Below this cosine similarity (or with no shared term to show) nothing is suggested."""
+    return float(getattr(settings, "AKARI_MATCHING_MIN_SCORE", DEFAULT_MIN_SCORE))
 
 
 @transaction.atomic
@@ -105,8 +112,9 @@ def suggestions_refresh(*, need: CompanyNeed, actor: Any | None) -> list[MatchSu
     if not profiles:
         return []
     matches = matching_engine.Index([p.text() for p in profiles]).rank(
-        locked.text(), limit=suggestions_wanted()
+        locked.text(), limit=suggestions_wanted(), min_score=min_score()
     )
+    matches = [m for m in matches if m.reasons]
     made = [
         MatchSuggestion(
             need=locked,
