@@ -3,20 +3,23 @@ until the publication is registered or staff waive it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from akari.core import clock
 from akari.outcomes import services
 from akari.outcomes.engine import outcomes_daily
 from akari.outcomes.publications import Author, publication_register
-from akari.proposals.models import Proposal
+from akari.proposals.models import Proposal, TeamMember
 from akari.proposals.rules import blocking_obligations
-from akari.proposals.services import SubmissionRefused
+from akari.proposals.services import SubmissionRefused, proposal_submit
 from tests.beamtime.factories import at
 from tests.factories import UserFactory
 from tests.outcomes.factories import experiment, staff
-from tests.proposals.factories import CallFactory, submitted_proposal
+from tests.proposals.factories import CallFactory, ProposalFactory, submitted_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +46,9 @@ def test_an_overdue_paper_bars_the_person_as_pi_and_as_team_member():
     call = CallFactory()
 
     as_pi = refused(call, pi=exp.lead)
-    as_member = refused(call, team=[exp.lead])
+    with pytest.raises(ValidationError) as not_added, translation.override("en"):
+        submitted_proposal(call, team=[exp.lead])
+    as_member = not_added.value.message_dict["email"]
 
     for messages in (as_pi, as_member):
         assert len(messages) == 1
@@ -51,6 +56,29 @@ def test_an_overdue_paper_bars_the_person_as_pi_and_as_team_member():
         assert f"experiment {exp.reference} (BL01B1)" in messages[0]
         assert "Register the publication under Outcomes" in messages[0]
     assert not Proposal.objects.exclude(status="draft").exists()
+    assert not TeamMember.objects.filter(person=exp.lead).exclude(role="pi").exists()
+
+
+def test_a_team_member_who_became_overdue_after_being_added_blocks_the_submission():
+    exp = experiment()
+    call = CallFactory()
+    draft = ProposalFactory(call=call, team=[exp.lead])
+    with clock.frozen(at(2026, 6, 2, 9)):
+        outcomes_daily()
+    with clock.frozen(at(2029, 6, 2, 9)):
+        outcomes_daily()
+
+    with (
+        pytest.raises(SubmissionRefused) as refusal,
+        translation.override("en"),
+        clock.frozen(call.opens_at + dt.timedelta(hours=1)),
+    ):
+        proposal_submit(proposal=draft, actor=draft.created_by)
+
+    assert len(refusal.value.messages) == 1
+    assert exp.reference in refusal.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_registering_the_publication_lifts_the_bar():
@@ -84,8 +112,6 @@ def test_a_waiver_lifts_the_bar():
 
 
 def test_an_extension_lifts_the_bar_until_the_new_date():
-    import datetime as dt
-
     exp, paper = overdue_paper()
     with clock.frozen(at(2029, 6, 10, 9)):
         request = services.extension_request(

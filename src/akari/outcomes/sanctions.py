@@ -4,9 +4,9 @@ proposals, even as a team member (SPring-8's rule,
 
 :func:`blocking_obligations_of` is registered with
 :func:`akari.proposals.rules.register_obligation_blocker` in ``OutcomesConfig.ready()``; the
-proposals app asks it when a proposal is submitted, for every team member (so the rule "cannot
-appear on a new team" is enforced at submission: a draft may list the person, but it cannot be
-submitted while the obligation is overdue). Registering the publication or a waiver by staff
+proposals app asks it when a person is added to a draft's team and when a proposal is
+submitted, for every team member (a member who became overdue after being added blocks the
+submission). Registering the publication or a waiver by staff
 lifts the bar at once (nothing is cached). The obligation's own policy decides whether it bars
 (copied onto the obligation when it was created); the new proposal's policy decides whether the
 bar applies to it (``rules._team_problems``).

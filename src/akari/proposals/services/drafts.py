@@ -28,7 +28,7 @@ from akari.proposals.models import (
     TeamMember,
     UnavailablePeriod,
 )
-from akari.proposals.rules import units_problem, window_problems
+from akari.proposals.rules import blocking_obligations, units_problem, window_problems
 
 # Fields an applicant edits on the draft form (and the autosave writes).
 DRAFT_FIELDS = (
@@ -129,6 +129,20 @@ def team_member_add(
         raise ValidationError(
             {"email": _("%(person)s is already on the team.") % {"person": person}}
         )
+    paper = locked.call.policy_version.pack.obligations.paper
+    if paper is not None and paper.overdue_bars_new_proposals:
+        # SPring-8: a person with an overdue paper may not appear on a new team.
+        blocked = blocking_obligations(person)
+        if blocked:
+            raise ValidationError(
+                {
+                    "email": [
+                        _("%(person)s cannot take part in new proposals: %(obligation)s")
+                        % {"person": person, "obligation": obligation}
+                        for obligation in blocked
+                    ]
+                }
+            )
     member = TeamMember.objects.create(
         proposal=locked,
         person=person,
