@@ -256,3 +256,22 @@ def test_analysis_order_can_be_linked_to_the_requester_s_experiment():
             experiment=exp,
             actor=person,
         )
+
+
+def test_remaining_pages_render(client):
+    assert client.get(reverse("services:index")).status_code == 200
+    bad = client.get(reverse("services:consultation-verify", args=["forged"]))
+    assert bad.status_code == 400
+    staff = office()
+    made = consultation(topic="coalition")
+    desk.consultation_to_enquiry(consultation=made, actor=staff)
+    client.force_login(staff)
+    page = client.get(reverse("services:enquiries"))
+    assert page.status_code == 200 and "Yamada Kogyo" in page.text
+    enquiry = made.membership_enquiry
+    client.post(reverse("services:enquiries"), {"enquiry": enquiry.pk, "to": "closed"})
+    enquiry.refresh_from_db()
+    assert enquiry.status == "closed"
+    client.force_login(UserFactory())
+    for name in ("services:profile", "services:need-new", "services:my-orders", "services:matching"):
+        assert client.get(reverse(name)).status_code == 200
