@@ -15,7 +15,10 @@ def test_anonymous_navigation_pages_all_answer(client):
     items = items_for(AnonymousUser(), "/")
     assert [str(i["label"]) for i in items] == [
         "ホーム",
+        "ニュース",
+        "イベント",
         "ビームライン",
+        "ビームライン検索",
         "利用制度ガイド",
         "料金試算",
         "課題公募",
@@ -42,7 +45,8 @@ def test_every_nav_item_is_defined_once():
 
 
 def test_home_query_count_is_pinned(django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # The public home (outreach): the latest news and the upcoming events, one query each.
+    with django_assert_num_queries(2):
         assert Client().get("/").status_code == 200
 
 
@@ -50,8 +54,8 @@ def test_home_query_count_signed_in(django_assert_num_queries):
     person = UserFactory()
     client = Client()
     client.force_login(person)
-    # session + user + MFA role check (groups) + unread notification count
-    with django_assert_num_queries(4):
+    # session + user + MFA role check (groups) + unread notification count + news + events
+    with django_assert_num_queries(6):
         assert client.get("/").status_code == 200
 
 
