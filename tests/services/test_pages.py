@@ -273,5 +273,20 @@ def test_remaining_pages_render(client):
     enquiry.refresh_from_db()
     assert enquiry.status == "closed"
     client.force_login(UserFactory())
-    for name in ("services:profile", "services:need-new", "services:my-orders", "services:matching"):
+    for name in (
+        "services:profile",
+        "services:need-new",
+        "services:my-orders",
+        "services:matching",
+    ):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_orders_api_is_scoped_to_the_caller(client):
+    made = order()
+    other = order()
+    client.force_login(made.requester)
+    rows = client.get("/api/v1/services/orders/").json()
+    assert [row["reference"] for row in rows] == [made.reference]
+    assert client.get(f"/api/v1/services/orders/{other.pk}/").status_code == 404
+    assert client.get(f"/api/v1/services/orders/{made.pk}/").json()["status"] == "requested"
