@@ -290,3 +290,15 @@ def test_the_orders_api_is_scoped_to_the_caller(client):
     assert [row["reference"] for row in rows] == [made.reference]
     assert client.get(f"/api/v1/services/orders/{other.pk}/").status_code == 404
     assert client.get(f"/api/v1/services/orders/{made.pk}/").json()["status"] == "requested"
+
+
+def test_personal_lists_pin_their_queries(client, django_assert_max_num_queries):
+    person, organisation = company_person()
+    for i in range(4):
+        consultation(requester=person, subject=f"Q{i}")
+        order(person=person, organisation=organisation)
+    client.force_login(person)
+    for name in ("services:my-consultations", "services:my-orders", "services:matching"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(name)).status_code == 200
