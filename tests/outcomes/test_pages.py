@@ -284,6 +284,16 @@ def test_staff_queue_pins_queries(client, django_assert_max_num_queries):
         page = client.get(reverse("outcomes:queue"))
     assert page.status_code == 200
     assert len(page.context["obligations"]) == Obligation.objects.count() == 15
+    nano = client.get(reverse("outcomes:queue"), {"facility": nano_facility().pk})
+    assert len(nano.context["obligations"]) == 0
+    overdue = client.get(reverse("outcomes:queue"), {"overdue": "on"})
+    assert len(overdue.context["obligations"]) == 0
+
+
+def nano_facility():
+    from akari.facility.models import Facility
+
+    return Facility.objects.get(code="nanoterasu")
 
 
 def test_api_lists_public_publications_and_scopes_scicat(client):
@@ -305,3 +315,51 @@ def test_api_lists_public_publications_and_scopes_scicat(client):
         == exp.reference
     )
     assert client.get(f"/api/v1/outcomes/experiments/{secret.pk}/scicat/").status_code == 404
+
+
+def test_beamline_and_mine_pages_pin_queries(client, django_assert_max_num_queries):
+    exp = finished()
+    for n in range(4):
+        publish(exp, n)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("outcomes:beamline", args=["BL01B1"])).status_code == 200
+    for day in range(3, 7):
+        finished(end=at(2026, 6, day, 18), lead=exp.lead)
+    client.force_login(exp.lead)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("outcomes:mine"))
+    assert page.status_code == 200
+    assert len(page.context["obligations"]) == 15
+
+
+def test_non_staff_cannot_review_decide_or_record_and_nothing_changes(client):
+    exp = finished()
+    report_ob = exp.obligations.get(kind="report")
+    paper = exp.obligations.get(kind="publication")
+    with clock.frozen(at(2026, 7, 1, 10)):
+        report = services.report_save(
+            obligation=report_ob,
+            actor=exp.lead,
+            data={"title": "t", "aim": "a", "method": "m", "results": "r"},
+            submit=True,
+        )
+        request = services.extension_request(obligation=paper, actor=exp.lead, reason="x")
+    for person in (exp.lead, staff(Role.MANAGEMENT), staff(Role.FINANCE)):
+        client.force_login(person)
+        assert (
+            client.post(reverse("outcomes:report-review", args=[report.pk]), {"action": "accept"})
+        ).status_code == 403
+        assert (
+            client.post(
+                reverse("outcomes:extension-decide", args=[request.pk]),
+                {"action": "approve", "new_due": "2030-01-01"},
+            )
+        ).status_code == 403
+        assert client.post(
+            reverse("outcomes:datasets", args=[exp.pk]),
+            {"pid": "x", "location": "y", "size_bytes": 1},
+        ).status_code in (403, 404)
+    report.refresh_from_db()
+    request.refresh_from_db()
+    assert (report.status, request.status) == ("submitted", "pending")
+    assert not exp.datasets.exists()

@@ -260,3 +260,37 @@ def test_survey_one_response_per_participant_and_fulfilled():
 
     assert SurveyResponse.objects.filter(experiment=exp).count() == 2
     assert exp.obligations.get(kind="survey").status == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [(s, t) for s in ExperimentReport.Status.values for t in ExperimentReport.Status.values],
+)
+def test_report_transition_table(source, target):
+    report_ob = obligations()["report"]
+    with clock.frozen(at(2026, 7, 1, 10)):
+        report = services.report_save(
+            obligation=report_ob, actor=report_ob.experiment.lead, data={"title": "t"}
+        )
+    ExperimentReport.objects.filter(pk=report.pk).update(status=source)
+    allowed = target in {str(t) for t in ExperimentReport.TRANSITIONS[source]}
+    if allowed:
+        transition(report, target, actor=None)
+        report.refresh_from_db()
+        assert report.status == target
+    else:
+        with pytest.raises(IllegalTransition):
+            transition(report, target, actor=None)
+        report.refresh_from_db()
+        assert report.status == source
+        assert not history(report).exists()
+
+
+def test_a_submitted_or_accepted_report_cannot_be_edited():
+    report_ob = obligations()["report"]
+    lead = report_ob.experiment.lead
+    with clock.frozen(at(2026, 7, 1, 10)):
+        services.report_save(obligation=report_ob, actor=lead, data=REPORT, submit=True)
+        with pytest.raises(ValidationError):
+            services.report_save(obligation=report_ob, actor=lead, data={"title": "changed"})
+    assert ExperimentReport.objects.get().title == REPORT["title"]

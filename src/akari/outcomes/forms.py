@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from akari.beamtime.models import Experiment
 from akari.core import clock
-from akari.facility.models import Beamline
+from akari.facility.models import Beamline, Facility
 from akari.outcomes.models import ExperimentReport, Obligation, Publication, SurveyQuestion
 from akari.outcomes.publications import Author
 from akari.proposals.models import ResearchField
@@ -154,6 +154,9 @@ class QueueFilter(forms.Form):
         label=_("Kind"), choices=[("", _("Any")), *Obligation.Kind.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), queryset=Facility.objects.order_by("code"), required=False
+    )
 
 
 class PublicFilter(forms.Form):

@@ -65,6 +65,8 @@ def queue(filters: dict[str, Any]) -> QuerySet[Obligation]:
         rows = rows.filter(kind=filters["kind"])
     if filters.get("overdue"):
         rows = rows.filter(status=Obligation.Status.OVERDUE)
+    if filters.get("facility"):
+        rows = rows.filter(experiment__beamline__facility=filters["facility"])
     return rows.select_related("experiment__beamline", "responsible", "report").order_by(
         "due", "pk"
     )
