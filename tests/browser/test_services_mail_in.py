@@ -79,5 +79,5 @@ def test_a_company_requests_a_mail_in_measurement_and_follows_it_to_delivery(
     delivery = page.get_by_test_id("delivery").inner_text()
     assert "https://data.example.jp/so/0001" in delivery and CHECKSUM in delivery
     history = page.get_by_test_id("history").inner_text()
-    assert "delivered" in history and "shipped" in history
+    assert "データ納品済み" in history and "試料発送済み" in history
     screenshot("services-mail-in-03-delivered")

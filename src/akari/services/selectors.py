@@ -166,10 +166,19 @@ def order_queue(user: Any, *, status: str = "", finished: bool = False) -> Query
 
 def order_detail(order: ServiceOrder) -> dict[str, Any]:
     from akari.core.workflow import history
+    from akari.proposals.models import Hazard
 
+    labels = dict(ServiceOrder.Status.choices)
+    hazards = dict(Hazard.choices)
+    samples = list(order.samples.all())
+    for sample in samples:
+        sample.hazard_labels = [str(hazards.get(h, h)) for h in sample.hazards]  # type: ignore[attr-defined]
     return {
         "order": order,
-        "samples": list(order.samples.all()),
+        "samples": samples,
         "quote_lines": list(order.quote_lines.all()),
-        "events": list(history(order)),
+        "events": [
+            {"at": e.at, "label": labels.get(e.to_status, e.to_status), "actor": e.actor}
+            for e in history(order)
+        ],
     }
