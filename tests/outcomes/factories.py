@@ -75,3 +75,29 @@ def survey_questions(experiment: Experiment) -> list[SurveyQuestion]:
             order=2,
         ),
     ]
+
+
+def placed(exp: Experiment, *, period_end: dt.date, proposal: Any | None = None) -> Any:
+    """Link ``exp`` to a proposal through a scheduled block of a period ending ``period_end``
+    (as the scheduler does when it publishes a schedule)."""
+    from akari.scheduling.models import ScheduledBlock, SchedulePeriod
+    from tests.proposals.factories import ProposalFactory
+
+    proposal = proposal or ProposalFactory(status="accepted")
+    request = proposal.beamline_requests.first()
+    period, _created = SchedulePeriod.objects.get_or_create(
+        facility=exp.beamline.facility,
+        code=f"P{period_end:%Y%m}",
+        defaults={"start": exp.start.date() - dt.timedelta(days=30), "end": period_end},
+    )
+    ScheduledBlock.objects.create(
+        period=period,
+        request=request,
+        proposal=proposal,
+        beamline=exp.beamline,
+        start=exp.start,
+        end=exp.end,
+        shifts=1,
+        experiment=exp,
+    )
+    return proposal

@@ -209,3 +209,16 @@ def test_an_overdue_report_gets_monthly_reminders_not_a_flood():
 
     assert result.overdue == 1  # the report; the survey is never overdue, the paper is far
     assert reminders(report) == ["overdue4"]
+
+
+def test_the_paper_is_due_36_months_after_the_end_of_the_schedule_period():
+    from tests.outcomes.factories import placed
+
+    exp = experiment()
+    placed(exp, period_end=dt.date(2026, 7, 31))
+
+    with clock.frozen(AFTER):
+        obligations_create(experiment=exp)
+
+    assert exp.obligations.get(kind="publication").due == dt.date(2029, 7, 31)
+    assert exp.obligations.get(kind="report").due == dt.date(2026, 8, 1)

@@ -3,6 +3,8 @@ round trips."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -223,3 +225,23 @@ def test_bibtex_round_trip(items):
 @given(st.lists(citations, min_size=1, max_size=3))
 def test_ris_round_trip(items):
     assert parse_ris(write_ris(items)) == items
+
+
+@pytest.mark.django_db
+def test_a_publication_linked_to_a_proposal_fulfils_every_experiment_of_it():
+    from tests.outcomes.factories import placed
+
+    first = experiment()
+    second = experiment(end=at(2026, 6, 20, 18), lead=first.lead)
+    proposal = placed(first, period_end=dt.date(2026, 7, 31))
+    placed(second, period_end=dt.date(2026, 7, 31), proposal=proposal)
+    with clock.frozen(at(2026, 6, 21, 9)):
+        obligations_create(experiment=first)
+        obligations_create(experiment=second)
+
+    publication = register(first, experiments=[], proposal_ids=[proposal.pk])
+
+    assert set(publication.experiments.all()) == {first, second}
+    assert list(publication.proposals.all()) == [proposal]
+    for exp in (first, second):
+        assert exp.obligations.get(kind="publication").status == "accepted"
