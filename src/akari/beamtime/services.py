@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from akari.beamtime.models import Block, BookingWindow, Experiment
 from akari.core import audit, clock
+from akari.core.sqlchain import Chain
 from akari.core.workflow import transition
 
 EXCLUSION_VIOLATION = "23P01"
@@ -65,6 +66,12 @@ def _overlapping(beamline_id: int, start: datetime, end: datetime, exclude: int 
 
 def _conflict() -> BeamtimeConflict:
     return BeamtimeConflict(_("This beamtime is already occupied."), code="beamtime_occupied")
+
+
+def occupied_error(exc: IntegrityError) -> BeamtimeConflict | None:
+    """The :class:`BeamtimeConflict` an integrity error means when the exclusion constraint
+    raised it (a one-statement write met occupied time), else None."""
+    return _conflict() if _is_exclusion_violation(exc) else None
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -372,6 +379,85 @@ def block_occupy_for_experiment(
     return experiment
 
 
+def lock_step(chain: Chain, beamline_id: int, name: str = "lk") -> Chain:
+    """The beamline's advisory lock (see :func:`_serialise_beamline`) as the first step of a
+    one-statement write; later steps select from it so that it is taken before any insert."""
+    return chain.raw(
+        name,
+        "SELECT pg_advisory_xact_lock(%s, %s)",
+        [BLOCK_LOCK_NAMESPACE, int(beamline_id)],
+    )
+
+
+def occupy_for_experiment_steps(
+    chain: Chain,
+    *,
+    source: str,
+    beamline_id: int,
+    start: datetime,
+    end: datetime,
+    kind: str,
+    actor: Any | None,
+    programme: str,
+    route: str,
+    reference_prefix: str,
+    lead: Any,
+    end_station: Any | None = None,
+    organisation: Any | None = None,
+    proprietary: bool = False,
+    label: str = "",
+) -> Chain:
+    """:func:`block_occupy_for_experiment` as steps of a one-statement write on PostgreSQL
+    (:mod:`akari.core.sqlchain`), selecting from the step ``source`` (after :func:`lock_step`):
+    step ``blk`` inserts the block, ``exp`` the experiment (its reference is
+    ``reference_prefix`` and the block's id, at least six digits, and it returns ``id``,
+    ``block_id`` and ``reference``), ``exp_audit`` the audit row. The same rows as the ORM path;
+    the exclusion constraint refuses a taken interval (the statement then writes nothing)."""
+    _check_interval(start, end)
+    if end_station is not None and end_station.beamline_id != beamline_id:
+        raise ValidationError(_("The end station does not belong to this beamline."))
+    block = Block(
+        beamline_id=beamline_id,
+        end_station=end_station,
+        start=start,
+        end=end,
+        kind=kind,
+        label=label,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    experiment = Experiment(
+        block_id=0,
+        beamline_id=beamline_id,
+        end_station=end_station,
+        start=start,
+        end=end,
+        programme=programme,
+        route=route,
+        reference="",
+        proprietary=proprietary,
+        lead=lead,
+        organisation=organisation,
+    )
+    padded = "lpad(blk.id::text, greatest(6, length(blk.id::text)), '0')"
+    chain.insert("blk", block, source=source)
+    chain.insert(
+        "exp",
+        experiment,
+        source="blk",
+        exprs={"block_id": "blk.id", "reference": (f"%s || {padded}", [reference_prefix])},
+        returning="id, block_id, reference",
+    )
+    return audit.record_step(
+        chain,
+        "exp_audit",
+        actor=actor,
+        action="beamtime.experiment_created",
+        model=Experiment,
+        from_step="exp",
+        object_id="exp.id::text",
+    )
+
+
 def overlapping_active(beamline: Any, start: datetime, end: datetime) -> list[Block]:
     """Active blocks of a beamline that overlap ``[start, end)`` (for conflict messages)."""
     beamline_id = getattr(beamline, "pk", beamline)
@@ -387,6 +473,9 @@ __all__ = [
     "experiment_cancel",
     "experiment_complete",
     "experiment_create",
+    "lock_step",
+    "occupied_error",
+    "occupy_for_experiment_steps",
     "overlapping_active",
     "window_close",
     "window_open",

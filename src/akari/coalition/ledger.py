@@ -43,6 +43,7 @@ from akari.coalition.models import (
 )
 from akari.core import audit, clock
 from akari.core.fiscal import FiscalYear
+from akari.core.sqlchain import Chain
 
 Move = tuple[str, str, int]
 
@@ -124,6 +125,85 @@ def post(
             )
     if changed != 1:  # raised outside the block: nothing was written, the transaction is intact
         raise _insufficient()
+    return posting
+
+
+def _updates(moves: Sequence[Move]) -> tuple[dict[str, int], dict[str, int]]:
+    """(column -> delta, column -> hours it must hold) of the account row for ``moves``."""
+    deltas: dict[str, int] = defaultdict(int)
+    for source, target, hours in moves:
+        if hours <= 0:
+            raise ValueError("a ledger move carries a positive number of hours")
+        deltas[source] -= hours
+        deltas[target] += hours
+    changes: dict[str, int] = {}
+    needs: dict[str, int] = {}
+    for bucket, delta in deltas.items():
+        if delta == 0:
+            continue
+        column, sign = ("granted", -1) if bucket == Bucket.EXTERNAL else (str(bucket), 1)
+        changes[column] = sign * delta
+        if changes[column] < 0:
+            needs[column] = -changes[column]
+    return changes, needs
+
+
+def take_step(
+    chain: Chain, *, after: str, account_id: int, moves: Sequence[Move], name: str = "take"
+) -> Chain:
+    """The account update of :func:`post` as a step of a one-statement write
+    (:mod:`akari.core.sqlchain`) on PostgreSQL, after the step ``after``: the same conditional
+    ``UPDATE``, which returns no row when a bucket lacks the hours, so that the steps selecting
+    from it (the entries, via :func:`entry_steps`) write nothing."""
+    changes, needs = _updates(moves)
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(c)} = {quote(c)} + %s" for c in changes)
+    where = "".join(f" AND {quote(c)} >= %s" for c in needs)
+    return chain.raw(
+        name,
+        f"UPDATE {quote(EntitlementAccount._meta.db_table)} SET {sets} "  # noqa: S608
+        f"WHERE id = %s{where} AND EXISTS (SELECT 1 FROM {after}) RETURNING id",
+        [*changes.values(), account_id, *needs.values()],
+    )
+
+
+def entry_steps(
+    chain: Chain,
+    *,
+    source: str,
+    account_id: int,
+    kind: str,
+    moves: Sequence[Move],
+    actor: Any | None,
+    booking_id: str = "",
+    note: str = "",
+) -> uuid.UUID:
+    """The entries of :func:`post` as steps selecting from ``source`` (a step after
+    :func:`take_step`); ``booking_id`` and ``note`` are SQL expressions over it. Returns the
+    posting's id."""
+    posting = uuid.uuid4()
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    now = clock.now()
+    exprs = {}
+    if booking_id:
+        exprs["booking_id"] = booking_id
+    if note:
+        exprs["note"] = f"left({note}, 200)"
+    n = 0
+    for move_source, target, amount in moves:
+        for bucket, hours in ((move_source, -amount), (target, amount)):
+            n += 1
+            entry = LedgerEntry(
+                account_id=account_id,
+                posting=posting,
+                kind=kind,
+                bucket=bucket,
+                hours=hours,
+                at=now,
+                actor_id=actor_id,
+                note="",
+            )
+            chain.insert(f"entry{n}", entry, source=source, exprs=dict(exprs), returning="")
     return posting
 
 

@@ -9,6 +9,7 @@ from django.db import models
 
 from akari.core import clock
 from akari.core.models import AuditEvent
+from akari.core.sqlchain import Chain
 
 
 def record(*, actor: Any, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
@@ -21,6 +22,31 @@ def record(*, actor: Any, action: str, obj: models.Model, **detail: Any) -> Audi
         detail=detail,
         at=clock.now(),
     )
+
+
+def record_step(
+    chain: Chain,
+    name: str,
+    *,
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    from_step: str,
+    object_id: str,
+    **detail: Any,
+) -> Chain:
+    """The audit row of :func:`record` as a step of a one-statement write
+    (:mod:`akari.core.sqlchain`): ``object_id`` is an SQL expression over the step ``from_step``
+    (e.g. ``"exp.id::text"``)."""
+    event = AuditEvent(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="",
+        detail=detail,
+        at=clock.now(),
+    )
+    return chain.insert(name, event, source=from_step, exprs={"object_id": object_id}, returning="")
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -1,0 +1,141 @@
+"""One-statement writes on PostgreSQL: a chain of data-modifying CTEs built from model instances.
+
+A hot path that writes several related rows (a member booking writes a block, an experiment,
+the booking, two ledger entries, two audit rows and a task row) pays one database round trip
+per row through the ORM. :class:`Chain` writes them in **one statement**: each row is an
+unsaved model instance turned into ``name AS (INSERT INTO table (columns) SELECT values FROM
+previous RETURNING ...)``, where a column may take an SQL expression over an earlier step
+(e.g. ``block_id`` from the block just inserted). The statement is atomic on its own (in
+autocommit mode it is its own transaction; inside ``transaction.atomic()`` it joins the
+caller's), and every constraint of the tables applies as for the ORM.
+
+The models stay the one source of truth: columns, defaults (``pre_save``) and database
+conversions (``get_db_prep_save``) come from the fields, ``pre_save`` receivers run, and every
+value is a typed parameter (``post_save`` is not sent: Akari keeps no domain logic in signals).
+A step whose source yields no row inserts nothing, and neither does any step after it: a
+guard step (an ``UPDATE ... WHERE enough RETURNING``) refuses the whole chain without an
+exception. PostgreSQL only (data-modifying CTEs); other databases use the ORM path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection as default_connection
+from django.db import models
+from django.db.models import signals
+
+
+@dataclass
+class Chain:
+    steps: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def raw(self, name: str, sql: str, params: Sequence[Any] = ()) -> Chain:
+        """A hand-written step (``sql`` is the CTE body)."""
+        self.steps.append(f"{name} AS ({sql})")
+        self.params.extend(params)
+        return self
+
+    def insert(
+        self,
+        name: str,
+        instance: models.Model,
+        *,
+        source: str | None = None,
+        exprs: dict[str, str | tuple[str, Sequence[Any]]] | None = None,
+        returning: str = "id",
+        connection: Any = None,
+    ) -> Chain:
+        """``INSERT`` ``instance`` (unsaved; its primary key comes from the database) selecting
+        from the step ``source``; ``exprs`` maps a column to an SQL expression over it (or to
+        ``(expression, params)`` when it has placeholders)."""
+        conn = connection or default_connection
+        quote = conn.ops.quote_name
+        exprs = dict(exprs or {})
+        meta = instance._meta
+        # As Model.save_base does before an insert (e.g. the task backend's run_after default).
+        signals.pre_save.send(
+            sender=meta.concrete_model,
+            instance=instance,
+            raw=False,
+            using=conn.alias,
+            update_fields=None,
+        )
+        columns: list[str] = []
+        values: list[str] = []
+        for f in meta.concrete_fields:
+            if f.primary_key and getattr(instance, f.attname) is None:
+                continue
+            columns.append(quote(str(f.column)))
+            if f.column in exprs:
+                expr = exprs.pop(f.column)
+                if isinstance(expr, tuple):
+                    expr, expr_params = expr
+                    self.params.extend(expr_params)
+                values.append(expr)
+                continue
+            # No cast: an untyped value in the SELECT of an INSERT takes the column's type.
+            values.append("%s")
+            self.params.append(f.get_db_prep_save(f.pre_save(instance, True), connection=conn))
+        if exprs:
+            raise ValueError(f"{meta.db_table} has no column {', '.join(exprs)}")
+        # Identifiers come from the model's metadata and the caller's code, never from input;
+        # every value is a parameter.
+        body = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(values)}"
+            + (f" FROM {source}" if source else "")
+            + (f" RETURNING {returning}" if returning else "")
+        )
+        self.steps.append(f"{name} AS ({body})")
+        return self
+
+    def sql(self, final: str) -> str:
+        return "WITH " + ",\n".join(self.steps) + "\n" + final
+
+    def run(self, final: str, connection: Any = None) -> list[tuple[Any, ...]]:
+        """Execute the chain ending with ``final`` (a ``SELECT`` over its steps)."""
+        conn = connection or default_connection
+        with conn.cursor() as cursor:
+            cursor.execute(self.sql(final), self.params)
+            return list(cursor.fetchall())
+
+
+def enqueue_step(
+    chain: Chain, name: str, task: Any, *, source: str, args: str, connection: Any = None
+) -> bool:
+    """Enqueue ``task`` as a step: the task row of the ``django-tasks-db`` backend (an outbox:
+    the worker sees it only once the statement commits), called with the positional ``args``,
+    an SQL expression over the step ``source`` that builds a JSON array (e.g.
+    ``"jsonb_build_array(bk.id)"``). Built as the backend's own ``enqueue`` builds it. Returns
+    False, adding nothing, when the task's backend is another one (the caller then enqueues
+    through ``task.enqueue``)."""
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[task.backend]
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    backend.validate_task(task)
+    row: Any = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={"args": [], "kwargs": {}},
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+    chain.insert(
+        name,
+        row,
+        source=source,
+        exprs={"args_kwargs": f"jsonb_build_object('args', {args}, 'kwargs', '{{}}'::jsonb)"},
+        returning="",
+        connection=connection,
+    )
+    return True
