@@ -5,7 +5,7 @@ from akari.outcomes import views, views_staff
 app_name = "outcomes"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.publications, name="publications"),
+    path("publications/", views.publications, name="publications"),
     path("publications/export.<str:fmt>", views.publications_export, name="export"),
     path("publications/new/", views.publication_new, name="publication-new"),
     path("beamlines/<str:code>/", views.beamline_outcomes, name="beamline"),
