@@ -284,3 +284,13 @@ def test_public_api_lists_published_news_upcoming_events_and_finds_beamlines(sit
     ]
     found = client.get("/api/v1/finder/", {"q": "電池"}).json()
     assert found[0]["code"] == "BL09U" and found[0]["reasons"]
+
+
+def test_audience_pages_link_to_the_results_when_the_outcomes_app_has_them(site):
+    from django.urls import NoReverseMatch
+
+    try:
+        url = reverse("outcomes:publications")
+    except NoReverseMatch:
+        pytest.skip("the outcomes app has no publication list")
+    assert f'href="{url}"' in client_in("en").get("/audiences/policy/").content.decode()

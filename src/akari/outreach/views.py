@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,6 +36,15 @@ AUDIENCE_INTROS = {
         "events held online."
     ),
 }
+
+
+def _optional_url(name: str) -> str:
+    """A page of an app this one does not depend on (e.g. the outcomes' publication list), or
+    "" when it is not installed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -199,6 +208,7 @@ def audience(request: HttpRequest, slug: str) -> HttpResponse:
         "audience_codes": Audience.Code,
         "news": selectors.latest_news(audience=code, limit=5),
         "events": selectors.upcoming_events(audience=code, limit=5),
+        "results_url": _optional_url("outcomes:publications"),
     }
     if code == Audience.Code.POLICY:
         context["areas"], context["coalition"] = selectors.coalition_map()
