@@ -302,3 +302,20 @@ def test_personal_lists_pin_their_queries(client, django_assert_max_num_queries)
         client.get(reverse(name))
         with django_assert_max_num_queries(12):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_desk_staff_assign_a_consultation_to_a_colleague_of_its_queue(client):
+    from tests.services.factories import scientist
+
+    staff = office()
+    colleague = scientist()
+    made = consultation(topic="analysis")
+    client.force_login(staff)
+    page = client.get(reverse("services:consultation", args=[made.pk]))
+    assert f'value="{colleague.pk}"' in page.text
+    outsider = UserFactory()
+    url = reverse("services:consultation-action", args=[made.pk, "assign"])
+    assert client.post(url, {"assignee": outsider.pk}).status_code == 404
+    client.post(url, {"assignee": colleague.pk})
+    made.refresh_from_db()
+    assert (made.status, made.assignee) == (Consultation.Status.ASSIGNED, colleague)

@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -198,9 +199,14 @@ def consultation_open(
     return consultation
 
 
-def _queue_staff(queue: str) -> list[User]:
+def queue_staff(queue: str) -> QuerySet[User]:
+    """The people who work ``queue`` (told of its new consultations, may be assigned)."""
     roles = [str(r) for r in QUEUE_ROLES.get(queue, ())]
-    return list(User.objects.filter(is_active=True, groups__name__in=roles).distinct())
+    return User.objects.filter(is_active=True, groups__name__in=roles).distinct().order_by("pk")
+
+
+def _queue_staff(queue: str) -> list[User]:
+    return list(queue_staff(queue))
 
 
 def _enter_queue(consultation: Consultation, *, actor: Any | None) -> None:

@@ -144,6 +144,9 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_start_proposal(request.user, consultation)
         else None,
         "has_enquiry": hasattr(consultation, "membership_enquiry"),
+        "colleagues": desk.queue_staff(consultation.queue).exclude(id=request.user.id or 0)
+        if staff
+        else [],
     }
     return render(request, "services/consultation_detail.html", context)
 
@@ -157,6 +160,14 @@ def consultation_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         if action == "take":
             desk.consultation_assign(consultation=consultation, assignee=user, actor=user)
             messages.success(request, _("The consultation is assigned to you."))
+        elif action == "assign":
+            assignee = get_object_or_404(
+                desk.queue_staff(consultation.queue), pk=request.POST.get("assignee")
+            )
+            desk.consultation_assign(consultation=consultation, assignee=assignee, actor=user)
+            messages.success(
+                request, _("The consultation is assigned to %(name)s.") % {"name": assignee}
+            )
         elif action == "resolve":
             desk.consultation_resolve(
                 consultation=consultation, actor=user, reason=request.POST.get("reason", "")
