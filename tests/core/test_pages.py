@@ -21,6 +21,7 @@ def test_anonymous_navigation_pages_all_answer(client):
         "ビームライン検索",
         "利用制度ガイド",
         "料金試算",
+        "相談窓口",
         "課題公募",
         "API",
     ]
