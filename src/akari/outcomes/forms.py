@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from akari.beamtime.models import Experiment
 from akari.core import clock
@@ -73,7 +74,11 @@ def _experiment_label(experiment: Experiment) -> str:
 
 class PublicationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Publication.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(
+        label=pgettext_lazy("publication", "Title"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
     doi = forms.CharField(
         label=_("DOI"), required=False, max_length=200, help_text=_("e.g. 10.1234/abcd.5678")
     )
