@@ -38,6 +38,7 @@ PUBLIC_PAGES = [
     ("/news/", {"ja": "ビームタイム公募開始", "en": "Call for proposals opens"}),
     ("/events/", {"ja": "XAFS講習会", "en": "XAFS workshop"}),
     ("/audiences/users/", {"ja": "利用者・利用を検討中の方", "en": "Users and prospective users"}),
+    ("/audiences/public/", {"ja": "放射光とは何か", "en": "What a synchrotron is"}),
     ("/audiences/policy/", {"ja": "感染症対策", "en": "Infection control"}),
     ("/finder/?q=battery", {"ja": "BL09U", "en": "BL09U"}),
     ("/explore/beamlines/", {"ja": "Liイオン電池", "en": "Li-ion batteries"}),

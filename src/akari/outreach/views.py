@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from akari.accounts.models import User
@@ -19,19 +20,19 @@ from akari.outreach.forms import FinderForm
 from akari.outreach.models import Audience
 
 AUDIENCE_INTROS = {
-    Audience.Code.PUBLIC: _(
+    Audience.Code.PUBLIC: gettext_lazy(
         "What a synchrotron is, what it has found, and how to visit: facility tours, public "
         "lectures and schools for students."
     ),
-    Audience.Code.USERS: _(
+    Audience.Code.USERS: gettext_lazy(
         "How to get beamtime and what each beamline can measure: calls for proposals, "
         "briefings on the end stations, training and workshops."
     ),
-    Audience.Code.POLICY: _(
+    Audience.Code.POLICY: gettext_lazy(
         "What the facility contributes to policy goals: the coalition beamlines and their "
         "policy areas, results and symposia."
     ),
-    Audience.Code.OVERSEAS: _(
+    Audience.Code.OVERSEAS: gettext_lazy(
         "Beamtime for researchers from abroad: programmes open to you, English support and "
         "events held online."
     ),
