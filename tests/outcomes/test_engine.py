@@ -222,3 +222,20 @@ def test_the_paper_is_due_36_months_after_the_end_of_the_schedule_period():
 
     assert exp.obligations.get(kind="publication").due == dt.date(2029, 7, 31)
     assert exp.obligations.get(kind="report").due == dt.date(2026, 8, 1)
+
+
+def test_the_management_command_runs_the_daily_job():
+    import io
+
+    from django.core.management import call_command
+
+    experiment()
+    out = io.StringIO()
+    with clock.frozen(AFTER):
+        call_command("outcomes_daily", stdout=out)
+        call_command("outcomes_daily", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "3 obligation(s) created, 0 marked overdue, 0 reminder(s) sent",
+        "0 obligation(s) created, 0 marked overdue, 0 reminder(s) sent",
+    ]
