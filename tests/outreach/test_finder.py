@@ -56,9 +56,11 @@ def test_reasons_are_shown_in_the_readers_language():
         top = finder.find("電池")[0]
     assert top.beamline.code == "BL09U"
     assert any("Li-ion batteries" in reason.text for reason in top.reasons)
+    assert top.reasons[0].term == "電池"  # the reader's own word
     with translation.override("ja"):
         top = finder.find("battery")[0]
     assert any("Liイオン電池" in reason.text for reason in top.reasons)
+    assert top.reasons[0].term == "battery"
 
 
 def test_a_policy_area_alone_lists_its_beamlines_with_what_they_contribute():

@@ -176,8 +176,9 @@ def search_terms(question: str) -> list[tuple[str, ...]]:
             concepts.append(group)
 
     for group in VOCABULARY:
-        if any(_contains(question, term) for term in group):
-            add(group)
+        asked = [term for term in group if _contains(question, term)]
+        if asked:  # the reader's own word first: reasons quote it
+            add((asked[0], *(term for term in group if term != asked[0])))
     for word in _WORD.findall(question.lower()):
         if (
             word not in STOP_WORDS
@@ -194,7 +195,7 @@ def search_terms(question: str) -> list[tuple[str, ...]]:
 
 @dataclass
 class Reason:
-    term: str
+    term: str  # the reader's word (or its first equivalent)
     where: str  # a field key of FIELD_WEIGHTS
     text: str  # the matched text in the reader's language
 
@@ -282,16 +283,16 @@ def find(
             ]
         texts = _texts(beamline)
         for concept in terms:
-            best: tuple[float, str, str, str] | None = None
+            best: tuple[float, str, str] | None = None
             for term in concept:
                 for where, haystack, shown in texts:
                     if _contains(haystack, term):
                         weight = FIELD_WEIGHTS[where]
                         if best is None or weight > best[0]:
-                            best = (weight, term, where, shown)
+                            best = (weight, where, shown)
             if best is not None:
                 match.score += best[0]
-                match.reasons.append(Reason(term=best[1], where=best[2], text=best[3]))
+                match.reasons.append(Reason(term=concept[0], where=best[1], text=best[2]))
         if match.score > 0 or (policy_area and not terms):
             matches.append(match)
     matches.sort(key=lambda m: -m.score)  # stable: ties keep facility/code order
