@@ -23,6 +23,7 @@ def test_anonymous_navigation_pages_all_answer(client):
         "料金試算",
         "相談窓口",
         "課題公募",
+        "成果",
         "API",
     ]
     for item in items:
