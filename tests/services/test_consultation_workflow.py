@@ -271,3 +271,16 @@ def test_the_requester_starts_a_proposal_draft_with_the_consultation_s_data():
     assert "Yamada Kogyo" in proposal.purpose
     made.refresh_from_db()
     assert made.proposal == proposal
+
+
+def test_one_address_cannot_open_unverified_consultations_without_limit(settings):
+    settings.AKARI_CONSULTATION_DAILY_LIMIT = 2
+    consultation(verified=False, requester_email="flood@example.com")
+    consultation(verified=False, requester_email="FLOOD@example.com")
+    with pytest.raises(ValidationError) as err:
+        consultation(verified=False, requester_email="flood@example.com")
+    assert err.value.code == "limit"
+    assert Consultation.objects.count() == 2
+    with clock.frozen(clock.now() + dt.timedelta(hours=25)):
+        consultation(verified=False, requester_email="flood@example.com")
+    assert Consultation.objects.count() == 3

@@ -13,6 +13,7 @@ staff (and reopens a resolved one).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -46,6 +47,7 @@ from akari.services.services import attachments
 VERIFY_SALT = "akari.services.consultation.verify"
 THREAD_SALT = "akari.services.consultation.thread"
 DEFAULT_VERIFY_HOURS = 72
+DEFAULT_DAILY_LIMIT = 5
 
 # Default routing (``AKARI_CONSULTATION_QUEUES`` overrides it, topic code -> queue code).
 DEFAULT_QUEUES: dict[str, str] = {
@@ -71,6 +73,12 @@ def queue_for(topic: str) -> str:
 
 def verify_hours() -> int:
     return int(getattr(settings, "AKARI_CONSULTATION_VERIFY_HOURS", DEFAULT_VERIFY_HOURS))
+
+
+def daily_limit() -> int:
+    """Unverified consultations one address may open in 24 hours (the form sends e-mail to any
+    address typed in, so it must not become a way to flood someone's mailbox)."""
+    return int(getattr(settings, "AKARI_CONSULTATION_DAILY_LIMIT", DEFAULT_DAILY_LIMIT))
 
 
 # --- Tokens -----------------------------------------------------------------------------------
@@ -165,6 +173,19 @@ def consultation_open(
     otherwise a verification link is e-mailed and it waits."""
     if topic not in Topic.values:
         raise ValidationError({"topic": _("Choose a topic.")})
+    recent = Consultation.objects.filter(
+        requester_email__iexact=requester_email.strip(),
+        verified_at__isnull=True,
+        created_at__gte=clock.now() - dt.timedelta(hours=24),
+    )
+    if recent.count() >= daily_limit():
+        raise ValidationError(
+            _(
+                "Several consultations from this address are waiting for their e-mail "
+                "confirmation. Please follow the link we sent, or try again tomorrow."
+            ),
+            code="limit",
+        )
     signed_in = getattr(actor, "is_authenticated", False)
     consultation = Consultation.objects.create(
         facility=facility,
