@@ -319,3 +319,20 @@ def test_desk_staff_assign_a_consultation_to_a_colleague_of_its_queue(client):
     client.post(url, {"assignee": colleague.pk})
     made.refresh_from_db()
     assert (made.status, made.assignee) == (Consultation.Status.ASSIGNED, colleague)
+
+
+@pytest.mark.parametrize(("waiting", "status"), [(["0", "1"], "waiting"), (["0"], "assigned")])
+def test_a_staff_answer_from_the_page_waits_for_the_requester_when_ticked(client, waiting, status):
+    staff = office()
+    made = consultation()
+    client.force_login(staff)
+    page = client.get(reverse("services:consultation", args=[made.pk]))
+    # The hidden "0" comes before the checkbox, so a ticked box wins.
+    assert page.text.index('type="hidden" name="waiting"') < page.text.index(
+        'type="checkbox" name="waiting"'
+    )
+    client.post(
+        reverse("services:consultation", args=[made.pk]), {"body": "Answer", "waiting": waiting}
+    )
+    made.refresh_from_db()
+    assert (made.status, made.assignee) == (status, staff)
