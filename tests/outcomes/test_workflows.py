@@ -294,3 +294,24 @@ def test_a_submitted_or_accepted_report_cannot_be_edited():
         with pytest.raises(ValidationError):
             services.report_save(obligation=report_ob, actor=lead, data={"title": "changed"})
     assert ExperimentReport.objects.get().title == REPORT["title"]
+
+
+def test_the_user_office_is_told_of_a_submitted_report_and_an_extension_request():
+    from akari.notifications.models import Notification
+
+    office = staff()
+    ob = obligations()
+    lead = ob["report"].experiment.lead
+    with clock.frozen(at(2026, 7, 1, 10)):
+        services.report_save(obligation=ob["report"], actor=lead, data=REPORT, submit=True)
+        services.extension_request(obligation=ob["publication"], actor=lead, reason="査読中")
+
+    told = Notification.objects.filter(recipient=office).order_by("pk")
+    assert [n.kind for n in told] == [
+        "outcomes.staff_report_submitted",
+        "outcomes.staff_extension_requested",
+    ]
+    assert told[0].link == f"/outcomes/obligations/{ob['report'].pk}/"
+    assert not Notification.objects.filter(
+        recipient=lead, kind__startswith="outcomes.staff_"
+    ).exists()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from akari.accounts.models import User
+from akari.accounts.roles import Role
 from akari.beamtime.models import Experiment
 from akari.core import audit, clock
 from akari.core.workflow import transition
@@ -33,6 +34,23 @@ from akari.outcomes.models import (
 
 REPORT_KINDS = (Obligation.Kind.REPORT, Obligation.Kind.USAGE_REPORT)
 REPORT_FIELDS = ("language", "title", "aim", "method", "results", "outlook")
+
+
+def _tell_user_office(*, kind: str, obligation: Obligation, key: str, actor: User) -> None:
+    """Tell the user office that something waits for them (a report, an extension request)."""
+    office = User.objects.filter(groups__name=Role.USER_OFFICE, is_active=True).distinct()
+    for person in office:
+        notify(
+            recipient=person,
+            kind=kind,
+            context={
+                "reference": obligation.experiment.reference,
+                "kind": str(obligation.get_kind_display()),
+            },
+            dedupe_key=key,
+            link=f"/outcomes/obligations/{obligation.pk}/",
+            actor=actor,
+        )
 
 
 def _lock(obligation: Obligation) -> Obligation:
@@ -83,6 +101,12 @@ def report_save(
         )
         transition(locked, Obligation.Status.SUBMITTED, actor=actor)
         audit.record(actor=actor, action="outcomes.report_submitted", obj=report)
+        _tell_user_office(
+            kind="outcomes.staff_report_submitted",
+            obligation=locked,
+            key=f"outcomes.staff_report:{report.pk}:{report.submitted_at:%Y%m%d%H%M%S%f}",
+            actor=actor,
+        )
     return report
 
 
@@ -167,6 +191,12 @@ def extension_request(
         old_due=locked.due,
     )
     audit.record(actor=actor, action="outcomes.extension_requested", obj=request)
+    _tell_user_office(
+        kind="outcomes.staff_extension_requested",
+        obligation=locked,
+        key=f"outcomes.staff_extension:{request.pk}",
+        actor=actor,
+    )
     return request
 
 
