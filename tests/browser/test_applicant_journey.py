@@ -72,7 +72,7 @@ def test_applicant_browses_in_both_languages(live_server, page, screenshot, demo
     assert page.locator("html").get_attribute("lang") == "ja"
     assert "利用制度ガイド" in page.locator("h1").inner_text()
     screenshot("07-guide-ja")
-    page.get_by_role("navigation").get_by_role("link", name="ビームライン").click()
+    page.get_by_role("navigation").get_by_role("link", name="ビームライン", exact=True).click()
     page.wait_for_url("**/beamlines/**")
     assert page.get_by_text("BL10U").first.is_visible()
     screenshot("08-catalogue-ja")

@@ -52,7 +52,7 @@ class InsufficientHours(ValidationError):
     """The account does not hold enough hours in the bucket a posting takes them from."""
 
 
-def _insufficient() -> InsufficientHours:
+def insufficient() -> InsufficientHours:
     return InsufficientHours(
         _("Your member's entitlement for this fiscal year does not have enough hours left."),
         code="no_entitlement",
@@ -99,7 +99,7 @@ def post(
                 **updates
             )
         except IntegrityError as exc:  # a CHECK constraint: the last guard
-            raise _insufficient() from exc
+            raise insufficient() from exc
         if changed == 1:
             now = clock.now()
             actor_id = (
@@ -124,7 +124,7 @@ def post(
                 ]
             )
     if changed != 1:  # raised outside the block: nothing was written, the transaction is intact
-        raise _insufficient()
+        raise insufficient()
     return posting
 
 

@@ -643,7 +643,7 @@ def _book_in_one_statement(
             raise conflict from exc
         raise
     if not rows:
-        raise ledger.InsufficientHours(_("Not enough hours."), code="no_entitlement")
+        raise ledger.insufficient()
     booking.pk, booking.reference, booking.block_id, booking.experiment_id = rows[0]
     booking._state.adding = False
     booking._state.db = connection.alias

@@ -19,24 +19,54 @@ exception. PostgreSQL only (data-modifying CTEs); other databases use the ORM pa
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection as default_connection
 from django.db import models
 from django.db.models import signals
 
+# Values that may share a placeholder: typed by psycopg, or text (NULL is not: its type comes
+# from each column it goes to).
+_SHARED = (int, str, bool, dt.datetime, dt.date, uuid.UUID, Decimal)
+
 
 @dataclass
 class Chain:
     steps: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    _names: dict[tuple[type, Any], str] = field(default_factory=dict)
+
+    def _placeholder(self, value: Any) -> str:
+        """A named placeholder; equal plain values share one, so that a chain has few distinct
+        parameters and psycopg caches its parsed statement."""
+        key = (type(value), value) if isinstance(value, _SHARED) else None
+        if key is not None and key in self._names:
+            return self._names[key]
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        placeholder = f"%({name})s"
+        if key is not None:
+            self._names[key] = placeholder
+        return placeholder
+
+    def _bind(self, sql: str, params: Sequence[Any]) -> str:
+        """``sql`` with its positional ``%s`` placeholders named."""
+        pieces = sql.split("%s")
+        if len(pieces) != len(params) + 1:
+            raise ValueError("placeholders and parameters differ in number")
+        out = [pieces[0]]
+        for value, piece in zip(params, pieces[1:], strict=True):
+            out += [self._placeholder(value), piece]
+        return "".join(out)
 
     def raw(self, name: str, sql: str, params: Sequence[Any] = ()) -> Chain:
-        """A hand-written step (``sql`` is the CTE body)."""
-        self.steps.append(f"{name} AS ({sql})")
-        self.params.extend(params)
+        """A hand-written step (``sql`` is the CTE body, with ``%s`` placeholders)."""
+        self.steps.append(f"{name} AS ({self._bind(sql, params)})")
         return self
 
     def insert(
@@ -73,13 +103,12 @@ class Chain:
             if f.column in exprs:
                 expr = exprs.pop(f.column)
                 if isinstance(expr, tuple):
-                    expr, expr_params = expr
-                    self.params.extend(expr_params)
+                    expr = self._bind(*expr)
                 values.append(expr)
                 continue
             # No cast: an untyped value in the SELECT of an INSERT takes the column's type.
-            values.append("%s")
-            self.params.append(f.get_db_prep_save(f.pre_save(instance, True), connection=conn))
+            value = f.get_db_prep_save(f.pre_save(instance, True), connection=conn)
+            values.append(self._placeholder(value))
         if exprs:
             raise ValueError(f"{meta.db_table} has no column {', '.join(exprs)}")
         # Identifiers come from the model's metadata and the caller's code, never from input;
