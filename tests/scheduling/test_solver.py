@@ -203,11 +203,46 @@ def test_neighbourhood_search_improves_a_schedule_and_keeps_it_valid():
     assert violations(inst, better) == []
 
 
-def test_aggregate_bound_when_the_time_indexed_lp_runs_out_of_time():
+def test_a_time_limited_lp_still_gives_a_proven_bound():
     inst = instance(award(1, 6, 5), award(2, 5, 4), award(3, 5, 4), available=((0, 10),))
 
     result = solve(inst, lp_time_limit=0.0, **FAST)
 
-    assert result.bound_kind == "aggregate"
-    assert result.bound_lp == 46.0  # fractional: award 1 (30) and 4 of award 2's shifts (16)
+    # the Lagrangian bound of whatever duals HiGHS has (or the aggregate LP without them)
+    assert result.bound_lp is not None and result.bound_lp >= 40
     assert result.objective == 40 and result.bound == 40  # CP-SAT proved its optimum
+
+
+def test_aggregate_bound_is_the_fractional_knapsack_of_user_time():
+    from akari.scheduling.solver.greedy import _caps_room
+    from akari.scheduling.solver.instance import pinned_occupancy
+    from akari.scheduling.solver.schedule import _aggregate
+
+    inst = instance(award(1, 6, 5), award(2, 5, 4), award(3, 5, 4), available=((0, 10),))
+
+    found = _aggregate(inst, list(inst.awards), {"BL01"}, pinned_occupancy(inst), _caps_room(inst))
+
+    assert found == 46.0  # fractional: award 1 (30) and 4 of award 2's shifts (16)
+
+
+def test_lagrangian_bound_equals_the_lp_optimum_and_bounds_every_schedule():
+    from akari.scheduling.solver import bound
+    from akari.scheduling.solver.formulation import build
+    from akari.scheduling.solver.greedy import _caps_room
+    from akari.scheduling.solver.instance import pinned_occupancy
+
+    awards = [award(i, 2 + (i * 5) % 7, 100 + (i * 37) % 400) for i in range(1, 13)]
+    awards += [
+        award(20, 7, 300, contiguous=False, min_piece=3),
+        award(21, 6, 250, contiguous=False, min_piece=3, blackouts=((10, 20),)),
+    ]
+    inst = instance(*awards, available=((0, 19), (21, 40), (42, 60)), changeover=1)
+    form = build(inst, list(inst.awards), {"BL01"}, pinned_occupancy(inst), _caps_room(inst))
+
+    relaxed = bound.relax(form, time_limit=30)
+    result = solve(inst, time_limit=5.0, workers=1, seed=0)
+
+    assert relaxed.optimal
+    assert abs(relaxed.bound - sum(c * x for c, x in zip(form.primary, relaxed.values))) < 1e-3
+    assert result.objective <= relaxed.bound + 1e-6
+    assert violations(inst, result.placements) == []

@@ -6,23 +6,30 @@ Variables (all 0/1):
   it holds ``[t, t + N + changeover)`` so that the next experiment waits for the changeover.
   Only starts where every shift is allowed (user time, the award's windows, outside its
   blackouts) and no pinned block is hit are created.
-- for a split award: ``z[a, b]`` (placed on ``b``), ``y[a, b, s]`` (runs in shift ``s``),
-  ``st[a, b, s]`` (a piece starts at ``s``; each piece is at least ``min_piece`` shifts long),
-  and, with a changeover, ``e[a, b, s]`` (a piece ends at ``s``, holding ``s+1 .. s+gap``).
+- for a split award (pieces of at least ``p = min_piece`` shifts): ``z[a, b]`` (placed on
+  ``b``) and **chunks** ``q[a, b, t, l]`` — the award runs in ``[t, t + l)`` — with
+  ``p <= l <= 2p - 1``. Every piece of ``p`` shifts or more is a row of adjacent chunks of
+  those lengths, so the chunks describe every split schedule, and a chunk is an interval like
+  a contiguous start: the LP cannot fill a gap shorter than ``p`` (a per-shift model can), which
+  keeps the relaxation tight and the model small. On a beamline with a changeover, a chunk that
+  another chunk of the same award may follow leaves the changeover to ``e[a, b, s]`` (a piece
+  ends at ``s``: ``e >= chunks ending at s - chunks starting at s + 1``), which holds
+  ``s + 1 .. s + gap``; the others hold it themselves.
 - ``p[a, b]`` — a split award lies inside its preferred dates (a contiguous start inside the
-  preferred dates carries the bonus on ``x`` itself).
+  preferred dates carries the preference itself); ``f[a, b, s]`` — a piece (fragment) of a
+  split award starts at ``s``.
 
 Constraints: at most one placement per award; per beamline and shift, at most one literal
-holding it (only the rows where a literal starts holding: the others are dominated); a split
-award's shifts add up to ``N * z``; the policy caps (shifts of a class on a beamline).
+holding it (only the rows where a literal starts holding: the others are dominated, intervals
+being an interval graph); a split award's chunks add up to ``N * z``; the policy caps (shifts
+of a class on a beamline).
 
-Objective, lexicographic through weights (documented in ``akari.scheduling.solver``)::
-
-    W1 * sum(score * N * placed) + W2 * preferred_met + (max_pieces * z - pieces)
-
-with ``W2 = 1 + sum(max_pieces)`` and ``W1 = W2 * (1 + awards with preferred dates)``, so one
-unit of score-weighted shift outweighs every preference, and one preference every fragment.
-The LP bound uses the same rows with the first term only.
+Objective, **lexicographic** (``cpsat.solve`` solves twice): first the score-weighted shifts
+(``primary``: score * N per placed award), then, with that fixed, ``secondary``: ``w2`` per
+award inside its preferred dates minus one per fragment (``w2`` exceeds every fragment count,
+so one preference outweighs every fragment). ``weight`` folds both into one number with
+``w1 = w2 * (1 + awards with preferred dates)`` for comparing schedules. The LP bound uses the
+``rows`` (not ``cp_rows``) with the primary objective.
 """
 
 from __future__ import annotations
@@ -41,12 +48,11 @@ class Formulation:
     amo: list[list[int]] = field(default_factory=list)
     # linear rows: (vars, coefficients, lower, upper)
     rows: list[tuple[list[int], list[int], int, int]] = field(default_factory=list)
-    # rows only CP-SAT needs (pieces, preferences): dropping them only relaxes the LP bound
+    # rows only CP-SAT needs (preferences, fragments): they only concern the secondary terms
     cp_rows: list[tuple[list[int], list[int], int, int]] = field(default_factory=list)
-    implications: list[tuple[int, int]] = field(default_factory=list)  # a => b
-    # decoding: contiguous starts and split shifts
+    # decoding: contiguous starts and split chunks
     starts: dict[int, tuple[int, str, int, int]] = field(default_factory=dict)  # v -> a,b,t,n
-    cells: dict[int, tuple[int, str, int]] = field(default_factory=dict)  # v -> a, b, s
+    chunks: dict[int, tuple[int, str, int, int]] = field(default_factory=dict)  # v -> a,b,t,l
     placed: dict[int, tuple[int, str]] = field(default_factory=dict)  # z -> a, b
     # auxiliary literals of split awards, for complete hints: v -> (kind, a, b, s)
     aux: dict[int, tuple[str, int, str, int]] = field(default_factory=dict)
@@ -62,6 +68,12 @@ class Formulation:
 
     def weight(self, v: int) -> int:
         return self.w1 * self.primary[v] + self.secondary[v]
+
+
+def chunk_lengths(award: Award) -> list[int]:
+    """Lengths of the chunks of a split award: every piece length >= p is a sum of them."""
+    piece = award.piece
+    return [n for n in range(piece, 2 * piece) if n <= award.shifts]
 
 
 def build(
@@ -125,7 +137,7 @@ def build(
                         cap_terms[key][1].append(n)
             else:
                 _split(
-                    form, instance, award, code, gap, allowed, free, hold, choices, caps, cap_terms
+                    form, horizon, award, code, gap, allowed, free, hold, choices, caps, cap_terms
                 )
         if len(choices) > 1:
             form.amo.append(choices)
@@ -139,65 +151,84 @@ def build(
     return form
 
 
-def _split(form, instance, award, code, gap, allowed, free, hold, choices, caps, cap_terms):
-    horizon, n, piece = instance.horizon, award.shifts, award.piece
+def _split(form, horizon, award, code, gap, allowed, free, hold, choices, caps, cap_terms):
+    n = award.shifts
+    lengths = chunk_lengths(award)
     runs = run_lengths(allowed)
-    if sum(allowed) < n:
+    if not lengths or sum(allowed) < n:
         return
-    max_pieces = n // piece
-    z = form.var(award.value, max_pieces)
+
+    def gap_free(s: int) -> bool:  # the changeover after a piece ending at s - 1
+        return all(free[u] for u in range(s, min(horizon, s + gap)))
+
+    can_start = [runs[s] >= lengths[0] for s in range(horizon)] + [False]
+    chunk_at: dict[tuple[int, int], int] = {}
+    ending: dict[int, list[int]] = defaultdict(list)  # s -> chunks ending at s (last shift)
+    starting: dict[int, list[int]] = defaultdict(list)
+    z = form.var(award.value, 0)
     form.placed[z] = (award.id, code)
     choices.append(z)
-    y: dict[int, int] = {}
-    for s in range(horizon):
-        if allowed[s]:
-            y[s] = form.var()
-            form.cells[y[s]] = (award.id, code, s)
-            hold(code, y[s], s, s + 1)
-    ys = list(y.values())
-    form.rows.append(([*ys, z], [1] * len(ys) + [-n], 0, 0))
+    for t in range(horizon):
+        if not can_start[t]:
+            continue
+        for length in lengths:
+            end = t + length
+            if runs[t] < length:
+                break
+            if gap and not can_start[end] and not gap_free(end):
+                continue  # the piece must end here, but its changeover is taken
+            v = form.var()
+            form.chunks[v] = (award.id, code, t, length)
+            chunk_at[(t, length)] = v
+            ending[end - 1].append(v)
+            starting[t].append(v)
+            hold(code, v, t, end + (gap if gap and not can_start[end] else 0))
+    if not chunk_at:
+        form.rows.append(([z], [1], 0, 0))
+        return
+    vs = list(chunk_at.values())
+    lens = [form.chunks[v][3] for v in vs]
+    form.rows.append(([*vs, z], [*lens, -n], 0, 0))
     for key in caps:
-        cap_terms[key][0].extend(ys)
-        cap_terms[key][1].extend([1] * len(ys))
-    for s, v in y.items():
-        # a piece starting at s
-        prev = y.get(s - 1)
-        if runs[s] < piece:
-            if prev is None:
-                form.rows.append(([v], [1], 0, 0))
-            else:
-                form.rows.append(([v, prev], [1, -1], -1, 0))  # y[s] <= y[s-1]
-        else:
-            if prev is None:
-                start = v
-            else:
-                start = form.var(0, -1)
-                form.aux[start] = ("start", award.id, code, s)
-                form.cp_rows.append(([start, v, prev], [1, -1, 1], 0, 1))  # st >= y[s] - y[s-1]
-            if prev is None:
-                form.secondary[v] -= 1
-            for k in range(1, piece):
-                form.implications.append((start, y[s + k]))
-        if gap:
-            nxt = y.get(s + 1)
-            blocked = not all(free[u] for u in range(s + 1, min(horizon, s + 1 + gap)))
-            if blocked:
-                if nxt is None:
-                    form.rows.append(([v], [1], 0, 0))
-                else:
-                    form.rows.append(([v, nxt], [1, -1], -1, 0))
+        cap_terms[key][0].extend(vs)
+        cap_terms[key][1].extend(lens)
+    if gap:
+        for s, enders in sorted(ending.items()):
+            if not can_start[s + 1]:
+                continue  # the chunks hold their changeover themselves
+            followers = starting.get(s + 1, [])
+            if not gap_free(s + 1):
+                # no room for the changeover: a piece ending at s must go on at s + 1
+                form.rows.append(
+                    (
+                        [*enders, *followers],
+                        [1] * len(enders) + [-1] * len(followers),
+                        -len(followers),
+                        0,
+                    )
+                )
                 continue
-            if nxt is None:
-                hold(code, v, s + 1, s + 1 + gap)  # the piece surely ends here
-            else:
-                end = form.var()
-                form.aux[end] = ("end", award.id, code, s)
-                form.rows.append(([end, v, nxt], [1, -1, 1], 0, 1))  # e >= y[s] - y[s+1]
-                hold(code, end, s + 1, s + 1 + gap)
+            e = form.var()
+            form.aux[e] = ("end", award.id, code, s)
+            hold(code, e, s + 1, s + 1 + gap)
+            form.rows.append(
+                ([e, *enders, *followers], [1] + [-1] * len(enders) + [1] * len(followers), 0, 2)
+            )
+    # fragments (secondary): f >= chunks starting at s - chunks ending at s - 1
+    for s, starters in sorted(starting.items()):
+        f = form.var(0, -1)
+        form.aux[f] = ("fragment", award.id, code, s)
+        before = ending.get(s - 1, [])
+        form.cp_rows.append(
+            ([f, *starters, *before], [1] + [-1] * len(starters) + [1] * len(before), 0, 2)
+        )
     if award.preferred is not None:
         lo, hi = award.preferred
         p = form.var(0, form.w2)
         form.aux[p] = ("preferred", award.id, code, lo)
-        inside = [v for s, v in y.items() if lo <= s < hi]
+        inside = [
+            v for v in vs if lo <= form.chunks[v][2] and form.chunks[v][2] + form.chunks[v][3] <= hi
+        ]
         form.cp_rows.append(([p, z], [1, -1], -1, 0))  # p <= z
-        form.cp_rows.append(([p, *inside], [n] + [-1] * len(inside), -len(inside) - n, 0))
+        coefs = [form.chunks[v][3] for v in inside]
+        form.cp_rows.append(([p, *inside], [n] + [-c for c in coefs], -sum(coefs) - n, 0))

@@ -66,16 +66,21 @@ def _split(
 def greedy(instance: Instance) -> list[Placement]:
     """Rank order (higher score first), first fit: preferred dates first, then the earliest
     start, beamlines in the award's order. Pins are kept as they are."""
-    occupied = pinned_occupancy(instance)
-    room = _caps_room(instance)
-    beamlines = {b.code: b for b in instance.beamlines}
     pinned = {p.award for p in instance.pins}
-    placements = [
-        Placement(award=p.award, beamline=p.beamline, pieces=list(p.pieces)) for p in instance.pins
-    ]
     ranked = sorted(
         (a for a in instance.awards if a.id not in pinned), key=lambda a: (-a.score, a.id)
     )
+    return first_fit(instance, ranked)
+
+
+def first_fit(instance: Instance, ranked: list[Award]) -> list[Placement]:
+    """The pins, then ``ranked`` in that order, each at the first place it fits."""
+    occupied = pinned_occupancy(instance)
+    room = _caps_room(instance)
+    beamlines = {b.code: b for b in instance.beamlines}
+    placements = [
+        Placement(award=p.award, beamline=p.beamline, pieces=list(p.pieces)) for p in instance.pins
+    ]
     for award in ranked:
         order = list(range(instance.horizon))
         if award.preferred is not None:

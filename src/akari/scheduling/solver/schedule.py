@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from . import bound as lp
@@ -128,48 +129,68 @@ def solve(
     statuses: list[str] = []
     lp_kinds: set[str] = set()
     total_size = sum(max(1, f.n_vars) for f, _, _ in forms)
-    for index, (form, group_awards, codes) in enumerate(forms):
-        if progress is not None:
-            progress(index / max(1, len(forms)), f"component {index + 1}/{len(forms)}")
+    # The LP bounds run beside the search (HiGHS releases the GIL), one component at a time.
+    pool = ThreadPoolExecutor(max_workers=1) if with_lp_bound and forms else None
+    relaxations = (
+        [pool.submit(lp.relax, form, time_limit=lp_time_limit) for form, _, _ in forms]
+        if pool is not None
+        else []
+    )
+
+    def component(
+        item: tuple[Formulation, list[Award], set[str]],
+    ) -> tuple[list[Placement], str, int]:
+        form, group_awards, codes = item
         share = time_limit * max(1, form.n_vars) / total_size
-        group_greedy = [baseline_by_award[a.id] for a in group_awards if a.id in baseline_by_award]
-        start = group_greedy
-        if bound_lp is not None:
-            group_bound, relaxed = lp.lp_bound(form, time_limit=lp_time_limit)
-            if group_bound == float("inf"):
-                group_bound = _aggregate(instance, group_awards, codes, occupied, room)
-                lp_kinds.add("aggregate")
-            bound_lp += group_bound
-            if relaxed:
-                rounded = round_lp(instance, form, relaxed, group_awards)
-                if value(instance, rounded) > value(instance, start):
-                    start = rounded
+        start = [baseline_by_award[a.id] for a in group_awards if a.id in baseline_by_award]
         hint = _hint(form, start, instance)
         # Small components: the whole model. Large ones: a quarter of the budget on the whole
         # model (for its bound and a first improvement), the rest on neighbourhoods.
         whole = share if form.n_vars <= WHOLE_MODEL_VARS else share / 4
-        result = cpsat.solve(form, time_limit=whole, workers=workers, seed=seed, hint=hint)
+        result = cpsat.solve(form, time_limit=whole, workers=1, seed=seed, hint=hint)
         chosen = decode(form, result.values)
         if result.status == "timeout" or value(instance, chosen) < value(instance, start):
-            chosen = start
-            statuses.append("greedy")
-            bound_cpsat += sum(a.value for a in group_awards)
+            chosen, status, cp_bound = start, "greedy", sum(a.value for a in group_awards)
         else:
-            statuses.append(result.status)
-            bound_cpsat += result.bound // form.w1
+            status, cp_bound = result.status, result.bound
         if result.status != "optimal" and share > whole:
-            chosen = improve(
-                instance,
-                group_awards,
-                codes,
-                chosen,
-                budget=share - whole,
-                workers=workers,
-                seed=seed,
+            improved = improve(
+                instance, group_awards, codes, chosen, budget=share - whole, workers=1, seed=seed
             )
-            if statuses[-1] == "greedy" and value(instance, chosen) > value(instance, start):
-                statuses[-1] = "feasible"
-        placements.extend(chosen)
+            if value(instance, improved) > value(instance, chosen):
+                chosen = improved
+                status = "feasible"
+        return chosen, status, cp_bound
+
+    # Components run side by side, one single-worker CP-SAT each (``workers`` at a time): every
+    # component's search is deterministic (deterministic time, fixed seed), so the schedule
+    # does not depend on the machine's load or on the order the threads finish in.
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as searches:
+        futures = [searches.submit(component, item) for item in forms]
+        for index, ((_form, group_awards, codes), future) in enumerate(
+            zip(forms, futures, strict=True)
+        ):
+            chosen, status, cp_bound = future.result()
+            if progress is not None:
+                progress((index + 1) / max(1, len(forms)), f"component {index + 1}/{len(forms)}")
+            statuses.append(status)
+            bound_cpsat += cp_bound
+            if relaxations:
+                relaxed = relaxations[index].result()
+                group_bound = relaxed.bound
+                if group_bound == float("inf"):
+                    group_bound = _aggregate(instance, group_awards, codes, occupied, room)
+                    lp_kinds.add("aggregate")
+                assert bound_lp is not None
+                bound_lp += group_bound
+                if (
+                    status == "feasible"
+                    and value(instance, chosen) >= min(group_bound, cp_bound) - 1e-6
+                ):
+                    statuses[-1] = "optimal"
+            placements.extend(chosen)
+    if pool is not None:
+        pool.shutdown()
     if progress is not None:
         progress(1.0, "done")
     if not statuses or all(s == "optimal" for s in statuses):
@@ -191,7 +212,7 @@ def solve(
         unplaced=[explain(instance, a) for a in instance.awards if a.id not in placed],
         seconds=time.monotonic() - started,
         components=len(forms),
-        bound_kind="aggregate" if lp_kinds else "time-indexed",
+        bound_kind="aggregate" if "aggregate" in lp_kinds else "time-indexed",
     )
 
 
@@ -298,7 +319,11 @@ def improve(
         result = cpsat.solve(form, time_limit=SUB_LIMIT, workers=workers, seed=seed + r, hint=hint)
         if result.status == "timeout":
             continue
-        if result.objective >= sum(form.weight(v) for v in hint):
+        before_value = (
+            sum(form.primary[v] for v in hint),
+            sum(form.secondary[v] for v in hint),
+        )
+        if (result.objective, result.secondary) >= before_value:
             for a in inside:
                 del by_award[a]
             for p in decode(form, result.values):
@@ -307,33 +332,42 @@ def improve(
 
 
 def _hint(form: Formulation, placements: list[Placement], instance: Instance) -> set[int]:
-    """The literals true in ``placements`` (a complete, feasible hint)."""
+    """The literals true in ``placements`` (a complete, feasible hint): a split award's pieces
+    are cut into the formulation's chunks (``p`` shifts each, the last one up to ``2p - 1``)."""
     awards = {a.id: a for a in instance.awards}
     wanted_starts = {
         (p.award, p.beamline, p.pieces[0][0], p.pieces[0][1]) for p in placements if p.pieces
     }
-    cells = {
-        (p.award, p.beamline, s)
-        for p in placements
-        for start, n in p.pieces
-        for s in range(start, start + n)
-    }
     wanted_placed = {(p.award, p.beamline) for p in placements}
+    wanted_chunks: set[tuple[int, str, int, int]] = set()
+    piece_starts: set[tuple[int, str, int]] = set()
+    piece_ends: set[tuple[int, str, int]] = set()
+    inside_preferred: set[tuple[int, str]] = set()
+    for p in placements:
+        award = awards.get(p.award)
+        if award is None or award.contiguous:
+            continue
+        for start, length in p.pieces:
+            piece_starts.add((p.award, p.beamline, start))
+            piece_ends.add((p.award, p.beamline, start + length - 1))
+            t, rest = start, length
+            while rest > 0:
+                take = award.piece if rest >= 2 * award.piece else rest
+                wanted_chunks.add((p.award, p.beamline, t, take))
+                t, rest = t + take, rest - take
+        pref = award.preferred
+        if pref is not None and all(pref[0] <= a and a + n <= pref[1] for a, n in p.pieces):
+            inside_preferred.add((p.award, p.beamline))
     hint = {v for v, key in form.starts.items() if key in wanted_starts}
-    hint |= {v for v, key in form.cells.items() if key in cells}
+    hint |= {v for v, key in form.chunks.items() if key in wanted_chunks}
     hint |= {v for v, key in form.placed.items() if key in wanted_placed}
-    for v, (kind, award, code, s) in form.aux.items():
-        if kind == "start":
-            on = (award, code, s) in cells and (award, code, s - 1) not in cells
-        elif kind == "end":
-            on = (award, code, s) in cells and (award, code, s + 1) not in cells
+    for v, (kind, award_id, code, s) in form.aux.items():
+        if kind == "end":
+            on = (award_id, code, s) in piece_ends
+        elif kind == "fragment":
+            on = (award_id, code, s) in piece_starts
         else:
-            pref = awards[award].preferred
-            on = (
-                (award, code) in wanted_placed
-                and pref is not None
-                and all(pref[0] <= s < pref[1] for (a, b, s) in cells if a == award and b == code)
-            )
+            on = (award_id, code) in inside_preferred
         if on:
             hint.add(v)
     return hint
@@ -375,18 +409,17 @@ def decode(form: Formulation, values: list[bool]) -> list[Placement]:
     for v, (award, code, t, n) in form.starts.items():
         if values[v]:
             out[award] = Placement(award=award, beamline=code, pieces=[(t, n)])
-    cells: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for v, (award, code, s) in form.cells.items():
+    chunks: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for v, (award, code, t, n) in form.chunks.items():
         if values[v]:
-            cells[(award, code)].append(s)
-    for (award, code), shifts in cells.items():
-        shifts.sort()
+            chunks[(award, code)].append((t, n))
+    for (award, code), found in chunks.items():
         pieces: list[tuple[int, int]] = []
-        for s in shifts:
-            if pieces and pieces[-1][0] + pieces[-1][1] == s:
-                pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
+        for start, length in sorted(found):
+            if pieces and pieces[-1][0] + pieces[-1][1] == start:
+                pieces[-1] = (pieces[-1][0], pieces[-1][1] + length)
             else:
-                pieces.append((s, 1))
+                pieces.append((start, length))
         out[award] = Placement(award=award, beamline=code, pieces=pieces)
     return [out[a] for a in sorted(out)]
 
