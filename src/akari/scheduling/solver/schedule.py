@@ -144,9 +144,10 @@ def solve(
         share = time_limit * max(1, form.n_vars) / total_size
         start = [baseline_by_award[a.id] for a in group_awards if a.id in baseline_by_award]
         hint = _hint(form, start, instance)
-        # Small components: the whole model. Large ones: a quarter of the budget on the whole
-        # model (for its bound and a first improvement), the rest on neighbourhoods.
-        whole = share if form.n_vars <= WHOLE_MODEL_VARS else share / 4
+        # Small components: the whole model. Large ones: an eighth of the budget on the whole
+        # model (a first improvement; it rarely beats the hint there), the rest on
+        # neighbourhoods; their bound is the LP's.
+        whole = share if form.n_vars <= WHOLE_MODEL_VARS else share / 8
         result = cpsat.solve(form, time_limit=whole, workers=1, seed=seed, hint=hint)
         chosen = decode(form, result.values)
         if result.status == "timeout" or value(instance, chosen) < value(instance, start):
@@ -248,8 +249,10 @@ def fits_on(instance: Instance, award: Award, code: str) -> bool:
 
 WHOLE_MODEL_VARS = 20_000
 WINDOW = 90  # shifts in a neighbourhood (30 days of 8-hour shifts)
-SUB_LIMIT = 1.0  # CP-SAT deterministic seconds per neighbourhood
-CANDIDATES = 40  # awards left out that a neighbourhood may take in
+SUB_LIMIT = 0.5  # CP-SAT deterministic seconds per neighbourhood
+# awards left out that a neighbourhood may take in (measured on bench M, component BL04-06,
+# 20 s: 40 -> 432638, 80 -> 434957, 160 -> 436081 with 0.5 s neighbourhoods)
+CANDIDATES = 160
 
 
 def _restricted(award: Award, lo: int, hi: int) -> Award | None:
