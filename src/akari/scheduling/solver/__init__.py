@@ -8,16 +8,22 @@ time-designated / earliest-latest ``windows``, with the beamline's ``changeover`
 experiment, within the policy ``caps`` (shifts of a class of awards per beamline), and keeping
 the staff's ``pins`` where they are.
 
-**Objective** (lexicographic, through weights): first the score-weighted shifts placed
-(``score * shifts`` of every placed award), then the number of awards inside their preferred
-dates, then fewer fragments of split awards. See :mod:`.formulation` for the weights.
+**Objective** (lexicographic: two CP-SAT solves): first the score-weighted shifts placed
+(``score * shifts`` of every placed award), then, with that kept, the number of awards inside
+their preferred dates, then fewer fragments of split awards. See :mod:`.formulation`.
 
 **Model**: a time-indexed 0/1 formulation (one boolean per possible start of a contiguous
-award, per shift of a split award), decomposed into the connected components of awards x
-beamlines that can serve them, each solved by OR-Tools CP-SAT (``random_seed`` and
-``num_workers`` fixed) with a share of the time limit proportional to its size, hinted with the
-greedy schedule and never returning less than it. The **proven bound** is the tighter of CP-SAT's
-best bound and the LP relaxation of the same formulation solved by HiGHS (:mod:`.bound`).
+award; a split award as chunks of ``p .. 2p - 1`` shifts, ``p = min_piece``, which describe
+every split schedule and keep the LP tight), decomposed into the connected components of
+awards x beamlines that can serve them. The components are searched side by side, ``workers``
+at a time, each by a single-worker CP-SAT on a deterministic-time budget proportional to its
+size (fixed ``random_seed``), so the schedule depends only on the data, the seed and the
+worker count, never on the machine's load. Small components are solved whole; large ones get
+a short whole-model solve and then a large-neighbourhood search over 30-day windows. Hinted
+with the greedy schedule, never returning less than it. The **proven bound** is the tighter
+of CP-SAT's best bound and the LP relaxation of the same formulation, solved by HiGHS beside
+the search and taken as the Lagrangian bound of its duals (valid even when HiGHS stops at its
+time limit; :mod:`.bound`).
 
 **Greedy baseline** (:func:`greedy`): rank order, first fit. **Checker** (:func:`violations`):
 re-reads the instance to verify every hard constraint of a schedule. **Explanations**
