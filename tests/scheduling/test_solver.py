@@ -246,3 +246,30 @@ def test_lagrangian_bound_equals_the_lp_optimum_and_bounds_every_schedule():
     assert abs(relaxed.bound - sum(c * x for c, x in zip(form.primary, relaxed.values))) < 1e-3
     assert result.objective <= relaxed.bound + 1e-6
     assert violations(inst, result.placements) == []
+
+
+def test_deterministic_with_two_workers_over_components():
+    lines = (
+        Beamline(code="BL01", available=((0, 30), (33, 60)), changeover=0),
+        Beamline(code="BL02", available=((0, 25), (28, 60)), changeover=1),
+    )
+    awards = [
+        Award(
+            id=i,
+            label=f"P{i}",
+            beamlines=("BL01",) if i % 2 else ("BL02",),
+            shifts=2 + (i * 7) % 9,
+            score=100 + (i * 37) % 400,
+            contiguous=i % 5 != 0,
+        )
+        for i in range(1, 31)
+    ]
+    inst = Instance(horizon=60, beamlines=lines, awards=tuple(awards))
+
+    first = solve(inst, time_limit=3.0, workers=2, seed=5)
+    second = solve(inst, time_limit=3.0, workers=2, seed=5)
+
+    assert first.components == 2
+    assert first.placements == second.placements
+    assert first.objective >= first.greedy
+    assert violations(inst, first.placements) == []
