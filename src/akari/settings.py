@@ -135,15 +135,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock at BEGIN, so concurrent writes serialise instead of failing late.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
+):
     # Server-side parameter binding and prepared statements (psycopg prepares a query the
     # fifth time a connection runs it): PostgreSQL parses and plans the hot queries once per
     # connection (the member booking's costs half the database CPU). Behind a connection pooler
     # in transaction mode without prepared-statement support, set DB_PREPARED_STATEMENTS=0.
-    if os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": 5}
-        )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------------------------
