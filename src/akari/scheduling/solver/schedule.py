@@ -153,7 +153,8 @@ def solve(
         if result.status == "timeout" or value(instance, chosen) < value(instance, start):
             chosen, status, cp_bound = start, "greedy", sum(a.value for a in group_awards)
         else:
-            status, cp_bound = result.status, result.bound
+            # (a search stopped early may report a bound above every award placed)
+            status, cp_bound = result.status, min(result.bound, sum(a.value for a in group_awards))
         if result.status != "optimal" and share > whole:
             improved = improve(
                 instance, group_awards, codes, chosen, budget=share - whole, workers=1, seed=seed
