@@ -71,25 +71,9 @@ def post(
 ) -> uuid.UUID:
     """Write one balanced posting; raises :class:`InsufficientHours` (and writes nothing) when a
     bucket would go negative. Must run inside the caller's transaction."""
-    deltas: dict[str, int] = defaultdict(int)
-    for source, target, hours in moves:
-        if hours <= 0:
-            raise ValueError("a ledger move carries a positive number of hours")
-        deltas[source] -= hours
-        deltas[target] += hours
-    updates: dict[str, Any] = {}
-    conditions: dict[str, int] = {}
-    for bucket, delta in deltas.items():
-        if delta == 0:
-            continue
-        if bucket == Bucket.EXTERNAL:
-            updates["granted"] = F("granted") - delta
-            if delta > 0:
-                conditions["granted__gte"] = delta
-        else:
-            updates[bucket] = F(bucket) + delta
-            if delta < 0:
-                conditions[f"{bucket}__gte"] = -delta
+    changes, needs = _updates(moves)
+    updates: dict[str, Any] = {column: F(column) + delta for column, delta in changes.items()}
+    conditions = {f"{column}__gte": hours for column, hours in needs.items()}
     posting = uuid.uuid4()
     # No savepoint of its own: a refused posting raises before writing anything, and the
     # caller's transaction (or this one, when called alone) holds the update and the entries.
