@@ -315,3 +315,23 @@ def test_the_user_office_is_told_of_a_submitted_report_and_an_extension_request(
     assert not Notification.objects.filter(
         recipient=lead, kind__startswith="outcomes.staff_"
     ).exists()
+
+
+def test_the_forms_are_offered_only_while_they_can_be_used():
+    from akari.outcomes import permissions
+
+    ob = obligations()
+    report, paper = ob["report"], ob["publication"]
+    person = paper.responsible
+    with clock.frozen(AFTER):
+        assert permissions.can_edit_report(person, report, None)
+        assert permissions.can_ask_extension_now(person, paper)
+        services.extension_request(obligation=paper, actor=person, reason="査読中")
+        assert not permissions.can_ask_extension_now(person, paper)
+        submitted = ExperimentReport(obligation=report, status=ExperimentReport.Status.SUBMITTED)
+        assert not permissions.can_edit_report(person, report, submitted)
+        sent_back = ExperimentReport(
+            obligation=report, status=ExperimentReport.Status.CHANGES_REQUESTED
+        )
+        assert permissions.can_edit_report(person, report, sent_back)
+    assert not permissions.can_edit_report(UserFactory(), report, None)

@@ -20,7 +20,7 @@ from django.http import Http404
 from akari.accounts.roles import Role, has_role
 from akari.beamtime.models import Experiment
 from akari.core import clock
-from akari.outcomes.models import ExperimentReport, Obligation, Publication
+from akari.outcomes.models import ExperimentReport, ExtensionRequest, Obligation, Publication
 
 STAFF_ROLES = (Role.USER_OFFICE, Role.BEAMLINE_SCIENTIST, Role.SYSTEM_ADMIN)
 READER_ROLES = (*STAFF_ROLES, Role.MANAGEMENT)
@@ -78,6 +78,24 @@ def can_write_report(user: Any, obligation: Obligation) -> bool:
         obligation.kind in (Obligation.Kind.REPORT, Obligation.Kind.USAGE_REPORT)
         and obligation.status not in (Obligation.Status.ACCEPTED, Obligation.Status.WAIVED)
         and experiments_of(user).filter(pk=obligation.experiment_id).exists()
+    )
+
+
+def can_edit_report(user: Any, obligation: Obligation, report: ExperimentReport | None) -> bool:
+    """The report form is offered: the user may write this obligation's report and the report
+    is not begun, a draft, or sent back for changes."""
+    return can_write_report(user, obligation) and (
+        report is None
+        or report.status
+        in (ExperimentReport.Status.DRAFT, ExperimentReport.Status.CHANGES_REQUESTED)
+    )
+
+
+def can_ask_extension_now(user: Any, obligation: Obligation) -> bool:
+    """The extension form is offered: the user may ask, and no request awaits a decision."""
+    return (
+        can_request_extension(user, obligation)
+        and not obligation.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
     )
 
 

@@ -364,14 +364,20 @@ def dataset_add(
         raise ValidationError({"size_bytes": _("The size cannot be negative.")})
     if Dataset.objects.filter(pid=pid).exists():
         raise ValidationError({"pid": _("A dataset with this identifier is already recorded.")})
-    dataset = Dataset.objects.create(
-        experiment=experiment,
-        pid=pid,
-        location=location.strip(),
-        size_bytes=size_bytes,
-        description=description,
-        embargo_until=default_embargo(experiment),
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # the unique identifier decides when two add it at once
+            dataset = Dataset.objects.create(
+                experiment=experiment,
+                pid=pid,
+                location=location.strip(),
+                size_bytes=size_bytes,
+                description=description,
+                embargo_until=default_embargo(experiment),
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"pid": _("A dataset with this identifier is already recorded.")}
+        ) from exc
     audit.record(actor=actor, action="outcomes.dataset_added", obj=dataset)
     return dataset

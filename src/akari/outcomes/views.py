@@ -133,10 +133,8 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "obligation": obligation,
             "report": report,
-            "can_write": permissions.can_write_report(request.user, obligation)
-            and (report is None or report.status in ("draft", "changes_requested")),
-            "can_extend": permissions.can_request_extension(request.user, obligation)
-            and not obligation.extensions.filter(status="pending").exists(),
+            "can_write": permissions.can_edit_report(request.user, obligation, report),
+            "can_extend": permissions.can_ask_extension_now(request.user, obligation),
             "extension_form": ExtensionForm(),
             "extensions": obligation.extensions.select_related("requested_by", "decided_by"),
             "staff": staff,
