@@ -10,12 +10,14 @@ import datetime as dt
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from akari.coalition import bench_baseline, permissions, policy, selectors, services
+from akari.coalition.authentication import MemberTokenAuthentication
 from akari.coalition.errors import BookingRefused
 from akari.coalition.models import EntitlementAccount
 from akari.coalition.serializers import (
@@ -86,6 +88,9 @@ class FreeBusyView(APIView):
 
 
 class BookingsView(APIView):
+    # The settings' classes (token first, then session), with the token read together with the
+    # caller's member rows in one query (the booking hot path).
+    authentication_classes = [MemberTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=BookingSerializer(many=True), tags=["coalition"])

@@ -52,6 +52,13 @@ def member_rows(user: Any) -> list[MemberPerson]:
     return cached
 
 
+def prime_member_rows(user: Any, rows: list[MemberPerson]) -> None:
+    """Set the request's cache of :func:`member_rows` (rows read with the user, in its order,
+    with ``membership__organisation``: :class:`akari.coalition.authentication.
+    MemberTokenAuthentication`)."""
+    user._coalition_rows = rows
+
+
 def is_member_person(user: Any) -> bool:
     return bool(member_rows(user))
 

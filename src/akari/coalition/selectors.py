@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Model, Prefetch, QuerySet
 
 from akari.beamtime import selectors as beamtime
 from akari.beamtime.models import BookingWindow
@@ -23,6 +25,7 @@ from akari.coalition.models import (
     BookingRequest,
     EntitlementAccount,
     LedgerEntry,
+    MemberPerson,
     Membership,
     WaitlistEntry,
 )
@@ -187,3 +190,93 @@ def run_rows(run: AllocationRun) -> list[dict[str, Any]]:
         ).select_related("membership__organisation", "beamline")
     }
     return [{**d, "obj": requests.get(d["request"])} for d in run.draw]
+
+
+# --- The API's token holder with their member rows (one query) --------------------------------
+
+_HOLDER_MODELS: tuple[type[Model], ...] = ()
+_HOLDER_SQL = ""
+
+
+def _holder_query() -> tuple[tuple[type[Model], ...], str]:
+    """The models read by :func:`token_holder` and its SQL, built once per process from the
+    models' metadata (identifiers only; the token is the one parameter)."""
+    global _HOLDER_MODELS, _HOLDER_SQL
+    if not _HOLDER_SQL:
+        from rest_framework.authtoken.models import Token
+
+        from akari.accounts.models import Organisation, User
+
+        models = (Token, User, MemberPerson, Membership, Organisation)
+        aliases = ("t", "u", "mp", "m", "o")
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            f"{alias}.{quote(str(f.column))}"
+            for model, alias in zip(models, aliases, strict=True)
+            for f in model._meta.concrete_fields
+        )
+        table = {
+            alias: quote(model._meta.db_table) for model, alias in zip(models, aliases, strict=True)
+        }
+        _HOLDER_SQL = (
+            f"SELECT {columns} FROM {table['t']} t "  # noqa: S608 - identifiers from metadata
+            f"JOIN {table['u']} u ON u.id = t.user_id "
+            f"LEFT JOIN ({table['mp']} mp JOIN {table['m']} m ON m.id = mp.membership_id "
+            f"JOIN {table['o']} o ON o.id = m.organisation_id) ON mp.person_id = u.id "
+            f"WHERE t.{quote('key')} = %s ORDER BY o.name_en"
+        )
+        _HOLDER_MODELS = models
+    return _HOLDER_MODELS, _HOLDER_SQL
+
+
+_CONVERTERS: dict[type[Model], list[tuple[int, Any, Any]]] = {}
+
+
+def _from_row(model: type[Model], row: Sequence[Any]) -> Any:
+    """A model instance from its concrete columns, converted as the ORM converts them."""
+    converters = _CONVERTERS.get(model)
+    if converters is None:
+        converters = _CONVERTERS[model] = [
+            (i, f, convert)
+            for i, f in enumerate(model._meta.concrete_fields)
+            for convert in f.get_db_converters(connection)
+        ]
+    values = list(row)
+    for i, f, convert in converters:
+        values[i] = convert(values[i], f, connection)
+    return model.from_db(connection.alias, (), values)  # every column: no names needed
+
+
+def token_holder(key: str) -> tuple[Any, Any, list[MemberPerson]] | None:
+    """``(user, token, member rows)`` of an API token in **one** query, or None for an unknown
+    token: the token with its user (as DRF's ``TokenAuthentication`` reads it) and the user's
+    member-person rows with their membership and organisation, in the order of
+    :func:`akari.coalition.permissions.member_rows` (organisation name). The booking API's hot
+    path (see :mod:`akari.coalition.authentication`)."""
+    models, sql = _holder_query()
+    widths = [len(m._meta.concrete_fields) for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        found = cursor.fetchall()
+    if not found:
+        return None
+    rows: list[MemberPerson] = []
+    token = user = None
+    for raw in found:
+        parts, at = [], 0
+        for width in widths:
+            parts.append(raw[at : at + width])
+            at += width
+        if token is None:
+            token = _from_row(models[0], parts[0])
+            user = _from_row(models[1], parts[1])
+            token.user = user
+        if parts[2][0] is None:  # no member-person row (LEFT JOIN)
+            continue
+        person = _from_row(MemberPerson, parts[2])
+        membership = _from_row(Membership, parts[3])
+        membership.organisation = _from_row(models[4], parts[4])
+        person.membership = membership
+        person.person = user
+        rows.append(person)
+    return user, token, rows
