@@ -137,3 +137,34 @@ def test_an_api_booking_costs_a_few_queries(django_assert_max_num_queries) -> No
 def test_a_chain_refuses_a_column_the_model_does_not_have() -> None:
     with pytest.raises(ValueError, match="no column"):
         Chain().insert("x", Block(), exprs={"nonsense": "1"})
+
+
+def test_the_booking_statement_is_small_enough_for_psycopgs_parse_cache(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # psycopg caches the parsing of a statement of at most 50 parameters and 4,096 characters
+    # (psycopg._queries.MAX_CACHED_STATEMENT_PARAMS / _LENGTH); NULLs are written inline.
+    from psycopg import _queries
+
+    bl = coalition_beamline()
+    open_window(bl)
+    gold, (alice,) = member("gold")
+    seen: list[tuple[str, dict[str, Any]]] = []
+    real_run = Chain.run
+
+    def run(chain: Chain, final: str, connection: Any = None) -> list[tuple[Any, ...]]:
+        seen.append((chain.sql(final), dict(chain.params)))
+        return real_run(chain, final, connection)
+
+    monkeypatch.setattr(Chain, "run", run)
+    with clock.frozen(ROUND3):
+        services.booking_create(
+            membership=gold,
+            person=alice,
+            beamline=bl,
+            start=at(2026, 12, 10, 10),
+            end=at(2026, 12, 10, 11),
+            idempotency_key="k",
+        )
+    ((sql, params),) = seen
+    assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert None not in params.values()
