@@ -127,9 +127,10 @@ def test_an_api_booking_costs_a_few_queries(django_assert_max_num_queries) -> No
     api = api_for(alice)
     with clock.frozen(ROUND3):
         api.post(URL, _slot(9), format="json")  # warm caches (policy pack, content types)
-        # the token with the member rows, the precheck, one write (and a savepoint pair inside
-        # the test's transaction; in production the statement runs in autocommit)
-        with django_assert_max_num_queries(5):
+        # the token with the member rows and one write (the window and the account are guards
+        # of the statement), and a savepoint pair inside the test's transaction (in production
+        # the statement runs in autocommit)
+        with django_assert_max_num_queries(4):
             response = api.post(URL, _slot(10), format="json", HTTP_IDEMPOTENCY_KEY="q")
     assert response.status_code == 201
 
@@ -168,3 +169,102 @@ def test_the_booking_statement_is_small_enough_for_psycopgs_parse_cache(monkeypa
     assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert None not in params.values()
+
+
+def _counts() -> list[int]:
+    return [
+        M.objects.count()
+        for M in (Block, Experiment, Booking, LedgerEntry, AuditEvent, DBTaskResult)
+    ]
+
+
+def _refusal(monkeypatch, one_statement: bool, **kwargs: Any) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(services, "_one_statement", lambda use_type, v=one_statement: v)
+    with clock.frozen(ROUND3), pytest.raises(services.BookingRefused) as refused:
+        services.booking_create(**kwargs)
+    return refused.value.rule, refused.value.text
+
+
+@pytest.mark.parametrize("case", ["outside_window", "too_few_hours", "no_account"])
+def test_the_guarded_statement_refuses_as_the_precheck_does(monkeypatch, case) -> None:  # type: ignore[no-untyped-def]
+    # Given a refusal the statement's guards make (no window, too few hours, no account of the
+    # slot's fiscal year: the statement writes nothing)
+    from tests.factories import UserFactory
+
+    bl = coalition_beamline()
+    open_window(bl)
+    open_window(bl, at(2027, 4, 1, 0), at(2027, 5, 1, 0))
+    gold, (alice,) = member("gold")
+    kwargs: dict[str, Any] = {
+        "membership": gold,
+        "person": alice,
+        "beamline": bl,
+        "start": at(2026, 12, 10, 10),
+        "end": at(2026, 12, 10, 12),
+    }
+    if case == "outside_window":
+        kwargs["beamline"] = coalition_beamline("BL08W")
+    elif case == "too_few_hours":
+        account = EntitlementAccount.objects.get(membership=gold)
+        ledger.post(
+            account_id=account.pk,
+            kind="forfeit",
+            moves=[(services.Bucket.AVAILABLE, services.Bucket.FORFEITED, 399)],
+        )
+    else:  # staff book April 2027: fiscal year 2027 has no account yet
+        kwargs.update(start=at(2027, 4, 5, 10), end=at(2027, 4, 5, 12), by_staff=UserFactory())
+    before = _counts()
+    # When both paths book it
+    guarded = _refusal(monkeypatch, True, **kwargs)
+    assert _counts() == before
+    other = _refusal(monkeypatch, False, **kwargs)
+    # Then they refuse with the same rule and message, and write nothing
+    assert guarded == other
+    assert guarded[0] == case.replace("too_few_hours", "no_entitlement").replace(
+        "no_account", "no_entitlement"
+    )
+    if case == "too_few_hours":
+        assert "has 1 hours left" in guarded[1]
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("case", ["same_slot", "other_slot", "past", "outside_window", "hours"])
+def test_a_retried_key_gets_the_first_booking_before_any_refusal(case) -> None:  # type: ignore[no-untyped-def]
+    # Given a first booking with a key
+    bl = coalition_beamline()
+    open_window(bl)
+    gold, (alice,) = member("gold")
+    with clock.frozen(ROUND3):
+        first = services.booking_create(
+            membership=gold,
+            person=alice,
+            beamline=bl,
+            start=at(2026, 12, 10, 10),
+            end=at(2026, 12, 10, 11),
+            idempotency_key="retry",
+        )
+    start, end, beamline = at(2026, 12, 10, 10), at(2026, 12, 10, 11), bl
+    if case == "other_slot":
+        start, end = at(2026, 12, 11, 10), at(2026, 12, 11, 11)
+    elif case == "past":
+        start, end = at(2026, 12, 4, 9), at(2026, 12, 4, 10)
+    elif case == "outside_window":
+        beamline = coalition_beamline("BL08W")
+        start, end = at(2026, 12, 11, 10), at(2026, 12, 11, 11)
+    elif case == "hours":
+        EntitlementAccount.objects.filter(membership=gold).update(available=0, granted=0)
+        start, end = at(2026, 12, 11, 10), at(2026, 12, 11, 11)
+    before = _counts()
+    # When the same key comes again (whatever the request now asks)
+    with clock.frozen(ROUND3):
+        again = services.booking_create(
+            membership=gold,
+            person=alice,
+            beamline=beamline,
+            start=start,
+            end=end,
+            idempotency_key="retry",
+        )
+    # Then it gets the first booking and nothing is written
+    assert (again.pk, again.replayed) == (first.pk, True)
+    assert _counts() == before

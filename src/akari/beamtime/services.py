@@ -389,6 +389,27 @@ def lock_step(chain: Chain, beamline_id: int, name: str = "lk") -> Chain:
     )
 
 
+def window_step(
+    chain: Chain,
+    *,
+    beamline_id: int,
+    programme: str,
+    start: datetime,
+    end: datetime,
+    name: str = "win",
+) -> Chain:
+    """:func:`akari.beamtime.selectors.is_bookable` as a step of a one-statement write: one row
+    when all of ``[start, end)`` lies inside one booking window of ``programme``, none
+    otherwise (a later step guarded by it then writes nothing)."""
+    return chain.raw(
+        name,
+        f"SELECT 1 FROM {BookingWindow._meta.db_table} w "  # noqa: S608 - the model's table
+        'WHERE w.beamline_id = %s AND w.programme = %s AND w.start <= %s AND w."end" >= %s '
+        "LIMIT 1",
+        [int(beamline_id), programme, start, end],
+    )
+
+
 def occupy_for_experiment_steps(
     chain: Chain,
     *,
@@ -479,4 +500,5 @@ __all__ = [
     "overlapping_active",
     "window_close",
     "window_open",
+    "window_step",
 ]

@@ -133,21 +133,39 @@ def _updates(moves: Sequence[Move]) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def take_step(
-    chain: Chain, *, after: str, account_id: int, moves: Sequence[Move], name: str = "take"
+    chain: Chain,
+    *,
+    after: str | Sequence[str],
+    moves: Sequence[Move],
+    account_id: int | None = None,
+    account_of: tuple[int, int] | None = None,
+    name: str = "take",
 ) -> Chain:
     """The account update of :func:`post` as a step of a one-statement write
-    (:mod:`akari.core.sqlchain`) on PostgreSQL, after the step ``after``: the same conditional
-    ``UPDATE``, which returns no row when a bucket lacks the hours, so that the steps selecting
-    from it (the entries, via :func:`entry_steps`) write nothing."""
+    (:mod:`akari.core.sqlchain`) on PostgreSQL, after the step(s) ``after`` (guards: each must
+    yield a row): the same conditional ``UPDATE``, which returns no row when a bucket lacks the
+    hours (or a guard yields none), so that the steps selecting from it write nothing. The
+    account is ``account_id`` or, with ``account_of=(membership_id, fiscal_year)``, the
+    member's account of that year, found by the statement itself (it returns ``id``)."""
     changes, needs = _updates(moves)
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(c)} = {quote(c)} + %s" for c in changes)
     where = "".join(f" AND {quote(c)} >= %s" for c in needs)
+    guards = "".join(
+        f" AND EXISTS (SELECT 1 FROM {step})"  # noqa: S608 - step names of the caller's code
+        for step in ([after] if isinstance(after, str) else after)
+    )
+    if account_id is not None:
+        which, keys = "id = %s", [account_id]
+    elif account_of is not None:
+        which, keys = "membership_id = %s AND fiscal_year = %s", list(account_of)
+    else:
+        raise ValueError("take_step needs account_id or account_of")
     return chain.raw(
         name,
         f"UPDATE {quote(EntitlementAccount._meta.db_table)} SET {sets} "  # noqa: S608
-        f"WHERE id = %s{where} AND EXISTS (SELECT 1 FROM {after}) RETURNING id",
-        [*changes.values(), account_id, *needs.values()],
+        f"WHERE {which}{where}{guards} RETURNING id",
+        [*changes.values(), *keys, *needs.values()],
     )
 
 
@@ -155,16 +173,18 @@ def entry_steps(
     chain: Chain,
     *,
     source: str,
-    account_id: int,
+    account_id: int | None,
     kind: str,
     moves: Sequence[Move],
     actor: Any | None,
     booking_id: str = "",
     note: str = "",
+    account: str = "",
 ) -> uuid.UUID:
     """The entries of :func:`post` as steps selecting from ``source`` (a step after
-    :func:`take_step`); ``booking_id`` and ``note`` are SQL expressions over it. Returns the
-    posting's id."""
+    :func:`take_step`); ``booking_id``, ``note`` and ``account`` (instead of ``account_id``,
+    when the statement found the account) are SQL expressions over it. Returns the posting's
+    id."""
     posting = uuid.uuid4()
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     now = clock.now()
@@ -173,12 +193,16 @@ def entry_steps(
         exprs["booking_id"] = booking_id
     if note:
         exprs["note"] = f"left({note}, 200)"
+    if account:
+        exprs["account_id"] = account
+    elif account_id is None:
+        raise ValueError("entry_steps needs account_id or account")
     n = 0
     for move_source, target, amount in moves:
         for bucket, hours in ((move_source, -amount), (target, amount)):
             n += 1
             entry = LedgerEntry(
-                account_id=account_id,
+                **({} if account_id is None else {"account_id": account_id}),
                 posting=posting,
                 kind=kind,
                 bucket=bucket,

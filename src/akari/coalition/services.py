@@ -31,6 +31,7 @@ from akari.beamtime.services import (
     lock_step,
     occupied_error,
     occupy_for_experiment_steps,
+    window_step,
 )
 from akari.coalition import ledger, notices, policy, rounds
 from akari.coalition.errors import BookingRefused
@@ -45,7 +46,7 @@ from akari.coalition.models import (
 )
 from akari.core import audit, clock
 from akari.core.fiscal import FiscalYear
-from akari.core.sqlchain import Chain, enqueue_step
+from akari.core.sqlchain import Chain, enqueue_step, enqueues_in_statement
 from akari.core.workflow import transition
 from akari.facility.models import Beamline, EndStation
 
@@ -358,44 +359,46 @@ def booking_create(
     :class:`BookingRefused` naming the rule. ``by_staff`` (a user the caller has checked may
     book for members) lifts the round and booking-right rules. A retried call with the same
     ``idempotency_key`` returns the first booking, even while that one is still committing.
-    ``trusted`` (the allocation run) skips the booking-right check its caller already made."""
+    ``trusted`` (the allocation run) skips the booking-right check its caller already made.
+
+    On PostgreSQL a basic-use booking charged to the available hours (the API's hot path) reads
+    nothing before its one statement: the booking window and the account's hours are guards
+    inside the statement (:func:`_book_in_one_statement`), and only when the statement writes
+    nothing does :func:`_precheck` say why. The refusals and their order are those of the
+    other path: a retried key first, then the rules, the window, the entitlement."""
     key = (idempotency_key or "").strip()[:100]
     fiscal_year = ledger.fiscal_year_of(start)
-    existing_id, in_window, found_account, available = _precheck(
-        membership.pk, beamline.pk, start, end, key, fiscal_year
-    )
-    if existing_id is not None:
-        existing = Booking.objects.get(pk=existing_id)
-        existing.replayed = True
-        return existing
+    guarded = account_id is None and _one_statement(use_type)
+    in_window, found_account, available = True, None, None
+    if not guarded:
+        existing_id, in_window, found_account, available = _precheck(
+            membership.pk, beamline.pk, start, end, key, fiscal_year
+        )
+        if existing_id is not None:
+            return _replayed(Booking.objects.get(pk=existing_id))
     actor = by_staff or person
-    now = clock.now()
-    hours = check_interval(start, end, now)
-    if use_type not in UseType.values:
-        raise BookingRefused(_("Unknown use type."), "use_type")
-    if not membership.is_active:
-        raise BookingRefused(_("Only active members can book."), "not_member")
-    if round_number is None:
-        if by_staff is not None:
-            round_number = 0
-        else:
-            check = rounds.direct_booking(
-                slot_start=start,
-                now=now,
-                member_class=membership.member_class,
-                policy=policy.booking_policy(),
-                classes=policy.pack().member_classes,
-            )
-            if not check.allowed:
-                raise BookingRefused(check.message, check.code)
-            round_number = check.round or 0
-    check_beamline(beamline, end_station)
-    if by_staff is None and not trusted and not may_book(membership, person):
-        raise BookingRefused(_("You have no booking right for this member."), "no_booking_right")
+    try:
+        hours, round_number = _check_rules(
+            membership=membership,
+            person=person,
+            beamline=beamline,
+            start=start,
+            end=end,
+            use_type=use_type,
+            end_station=end_station,
+            by_staff=by_staff,
+            round_number=round_number,
+            trusted=trusted,
+        )
+    except BookingRefused:
+        first = _first_with_key(membership, key) if guarded else None
+        if first is not None:  # a retry gets the first booking whatever the rules say now
+            return first
+        raise
     if not in_window:
         raise _outside_window()
     charge_from = Bucket.AVAILABLE if account_id is None else Bucket.HELD
-    if account_id is None:
+    if account_id is None and not guarded:
         if found_account is None or (available or 0) < hours:
             raise _no_entitlement(fiscal_year, available or 0, hours)
         account_id = found_account
@@ -435,17 +438,80 @@ def booking_create(
                 continue
             raise
         except (BeamtimeConflict, IntegrityError) as exc:
-            if key:
-                first = Booking.objects.filter(membership=membership, idempotency_key=key).first()
-                if first is not None:
-                    first.replayed = True
-                    return first
+            first = _first_with_key(membership, key)
+            if first is not None:
+                return first
             if isinstance(exc, BeamtimeConflict):
                 raise BookingRefused(_("This slot has just been taken."), "slot_taken") from exc
             raise
-        except ledger.InsufficientHours as exc:  # another booking of the member spent them
-            raise _no_entitlement(fiscal_year, 0, hours) from exc
+        except ledger.InsufficientHours as exc:
+            if not guarded:  # another booking of the member spent them
+                raise _no_entitlement(fiscal_year, 0, hours) from exc
+            # The guarded statement wrote nothing: a retried key, no window, or too few hours.
+            existing_id, in_window, _account, available = _precheck(
+                membership.pk, beamline.pk, start, end, key, fiscal_year
+            )
+            if existing_id is not None:
+                return _replayed(Booking.objects.get(pk=existing_id))
+            if not in_window:
+                raise _outside_window() from exc
+            raise _no_entitlement(fiscal_year, available or 0, hours) from exc
         return booking
+
+
+def _replayed(booking: Booking) -> Booking:
+    booking.replayed = True
+    return booking
+
+
+def _first_with_key(membership: Membership, key: str) -> Booking | None:
+    """The member's booking made with the idempotency key ``key`` (marked as replayed)."""
+    if not key:
+        return None
+    first = Booking.objects.filter(membership=membership, idempotency_key=key).first()
+    return _replayed(first) if first is not None else None
+
+
+def _check_rules(
+    *,
+    membership: Membership,
+    person: Any,
+    beamline: Beamline,
+    start: dt.datetime,
+    end: dt.datetime,
+    use_type: str,
+    end_station: EndStation | None,
+    by_staff: Any | None,
+    round_number: int | None,
+    trusted: bool,
+) -> tuple[int, int]:
+    """(hours, round) of a booking, or :class:`BookingRefused` by the first rule that refuses
+    it (interval, use type, membership, round, beamline, booking right): the rules that read
+    nothing but the booking right."""
+    now = clock.now()
+    hours = check_interval(start, end, now)
+    if use_type not in UseType.values:
+        raise BookingRefused(_("Unknown use type."), "use_type")
+    if not membership.is_active:
+        raise BookingRefused(_("Only active members can book."), "not_member")
+    if round_number is None:
+        if by_staff is not None:
+            round_number = 0
+        else:
+            check = rounds.direct_booking(
+                slot_start=start,
+                now=now,
+                member_class=membership.member_class,
+                policy=policy.booking_policy(),
+                classes=policy.pack().member_classes,
+            )
+            if not check.allowed:
+                raise BookingRefused(check.message, check.code)
+            round_number = check.round or 0
+    check_beamline(beamline, end_station)
+    if by_staff is None and not trusted and not may_book(membership, person):
+        raise BookingRefused(_("You have no booking right for this member."), "no_booking_right")
+    return hours, round_number
 
 
 def _book(
@@ -527,8 +593,15 @@ def _book(
 
 def _one_statement(use_type: str) -> bool:
     """Whether a booking is written by :func:`_book_in_one_statement`: on PostgreSQL, for a
-    basic-use booking (advanced and mail-in also notify staff, in the ORM path's transaction)."""
-    return connection.vendor == "postgresql" and use_type == UseType.BASIC
+    basic-use booking (advanced and mail-in also notify staff, in the ORM path's transaction),
+    when the confirmation task's backend is the database one (its row is a step)."""
+    from akari.coalition.tasks import tell_booking_confirmed
+
+    return (
+        connection.vendor == "postgresql"
+        and use_type == UseType.BASIC
+        and enqueues_in_statement(tell_booking_confirmed)
+    )
 
 
 def _book_in_one_statement(
@@ -543,7 +616,7 @@ def _book_in_one_statement(
     hours: int,
     use_type: str,
     round_number: int,
-    account_id: int,
+    account_id: int | None,
     charge_from: str,
     key: str,
     source: str,
@@ -554,6 +627,10 @@ def _book_in_one_statement(
     there, and nothing is written), the block and experiment, the booking, the two ledger
     entries, both audit rows and the confirmation task row; the exclusion constraint and the
     unique idempotency key refuse as in the ORM path (the statement then writes nothing).
+    With ``account_id`` None the statement also does what :func:`_precheck` reads for the
+    other path: its account update is guarded by the booking window (``win``) and finds the
+    member's account of the slot's fiscal year itself; no window, no account or too few hours
+    all write nothing (:class:`ledger.InsufficientHours`; :func:`booking_create` says which).
     Returns None when the confirmation task's backend is not the database one (the caller
     then uses the ORM path). Tests compare the rows of both paths."""
     from akari.coalition.tasks import tell_booking_confirmed
@@ -561,7 +638,18 @@ def _book_in_one_statement(
     moves = [(charge_from, Bucket.BOOKED, hours)]
     chain = Chain()
     lock_step(chain, beamline.pk)
-    ledger.take_step(chain, after="lk", account_id=account_id, moves=moves)
+    if account_id is None:
+        window_step(
+            chain, beamline_id=beamline.pk, programme=policy.PROGRAMME, start=start, end=end
+        )
+        ledger.take_step(
+            chain,
+            after=("lk", "win"),
+            account_of=(membership.pk, ledger.fiscal_year_of(start)),
+            moves=moves,
+        )
+    else:
+        ledger.take_step(chain, after="lk", account_id=account_id, moves=moves)
     occupy_for_experiment_steps(
         chain,
         source="take",
@@ -579,10 +667,9 @@ def _book_in_one_statement(
         proprietary=True,
         organisation=membership.organisation,
     )
-    booking = Booking(
+    booking = Booking(  # (its account is the one the statement charged: take.id)
         reference="",
         membership=membership,
-        account_id=account_id,
         booked_by=person,
         beamline=beamline,
         end_station=end_station,
@@ -597,18 +684,20 @@ def _book_in_one_statement(
     chain.insert(
         "bk",
         booking,
-        source="exp",
+        source="exp, take",  # (one row each)
         exprs={
             "reference": "exp.reference",
             "block_id": "exp.block_id",
             "experiment_id": "exp.id",
+            "account_id": "take.id",
         },
-        returning="id, reference, block_id, experiment_id",
+        returning="id, reference, block_id, experiment_id, account_id",
     )
     ledger.entry_steps(
         chain,
         source="bk",
-        account_id=account_id,
+        account_id=None,
+        account="bk.account_id",
         kind=LedgerEntry.Kind.BOOK,
         moves=moves,
         actor=actor,
@@ -630,7 +719,7 @@ def _book_in_one_statement(
         chain, "task", tell_booking_confirmed, source="bk", args="jsonb_build_array(bk.id)"
     ):
         return None
-    final = "SELECT id, reference, block_id, experiment_id FROM bk"
+    final = "SELECT id, reference, block_id, experiment_id, account_id FROM bk"
     try:
         if connection.in_atomic_block:  # a savepoint, so that a refusal leaves the caller's
             with transaction.atomic():  # transaction usable (as the ORM path's atomic block)
@@ -644,7 +733,9 @@ def _book_in_one_statement(
         raise
     if not rows:
         raise ledger.insufficient()
-    booking.pk, booking.reference, booking.block_id, booking.experiment_id = rows[0]
+    (booking.pk, booking.reference, booking.block_id, booking.experiment_id, booking.account_id) = (
+        rows[0]
+    )
     booking._state.adding = False
     booking._state.db = connection.alias
     return booking

@@ -171,6 +171,14 @@ class Chain:
             return list(cursor.fetchall())
 
 
+def enqueues_in_statement(task: Any) -> bool:
+    """Whether :func:`enqueue_step` can enqueue ``task`` (its backend is ``django-tasks-db``'s)."""
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends[task.backend], DatabaseBackend)
+
+
 def enqueue_step(
     chain: Chain, name: str, task: Any, *, source: str, args: str, connection: Any = None
 ) -> bool:
@@ -181,12 +189,11 @@ def enqueue_step(
     False, adding nothing, when the task's backend is another one (the caller then enqueues
     through ``task.enqueue``)."""
     from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    backend = task_backends[task.backend]
-    if not isinstance(backend, DatabaseBackend):
+    if not enqueues_in_statement(task):
         return False
+    backend: Any = task_backends[task.backend]  # a DatabaseBackend (checked above)
     backend.validate_task(task)
     row: Any = DBTaskResult(
         id=backend._get_id(),
