@@ -437,33 +437,38 @@ def occupy_for_experiment_steps(
     _check_interval(start, end)
     if end_station is not None and end_station.beamline_id != beamline_id:
         raise ValidationError(_("The end station does not belong to this beamline."))
-    block = Block(
-        beamline_id=beamline_id,
-        end_station=end_station,
-        start=start,
-        end=end,
-        kind=kind,
-        label=label,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    experiment = Experiment(
-        block_id=0,
-        beamline_id=beamline_id,
-        end_station=end_station,
-        start=start,
-        end=end,
-        programme=programme,
-        route=route,
-        reference="",
-        proprietary=proprietary,
-        lead=lead,
-        organisation=organisation,
-    )
+    end_station_id = end_station.pk if end_station is not None else None
     padded = "lpad(blk.id::text, greatest(6, length(blk.id::text)), '0')"
-    chain.insert("blk", block, source=source)
-    chain.insert(
+    chain.insert_row(
+        "blk",
+        Block,
+        {
+            "beamline_id": beamline_id,
+            "end_station_id": end_station_id,
+            "start": start,
+            "end": end,
+            "kind": kind,
+            "label": label,
+            "created_by_id": getattr(actor, "pk", None)
+            if getattr(actor, "is_authenticated", False)
+            else None,
+        },
+        source=source,
+    )
+    chain.insert_row(
         "exp",
-        experiment,
+        Experiment,
+        {
+            "beamline_id": beamline_id,
+            "end_station_id": end_station_id,
+            "start": start,
+            "end": end,
+            "programme": programme,
+            "route": route,
+            "proprietary": proprietary,
+            "lead_id": lead.pk if lead is not None else None,
+            "organisation_id": organisation.pk if organisation is not None else None,
+        },
         source="blk",
         exprs={"block_id": "blk.id", "reference": (f"%s || {padded}", [reference_prefix])},
         returning="id, block_id, reference",

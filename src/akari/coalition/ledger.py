@@ -201,17 +201,20 @@ def entry_steps(
     for move_source, target, amount in moves:
         for bucket, hours in ((move_source, -amount), (target, amount)):
             n += 1
-            entry = LedgerEntry(
-                **({} if account_id is None else {"account_id": account_id}),
-                posting=posting,
-                kind=kind,
-                bucket=bucket,
-                hours=hours,
-                at=now,
-                actor_id=actor_id,
-                note="",
+            values = {
+                "posting": posting,
+                "kind": kind,
+                "bucket": bucket,
+                "hours": hours,
+                "at": now,
+                "actor_id": actor_id,
+                "note": "",
+            }
+            if account_id is not None:
+                values["account_id"] = account_id
+            chain.insert_row(
+                f"entry{n}", LedgerEntry, values, source=source, exprs=dict(exprs), returning=""
             )
-            chain.insert(f"entry{n}", entry, source=source, exprs=dict(exprs), returning="")
     return posting
 
 

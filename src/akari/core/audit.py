@@ -38,15 +38,20 @@ def record_step(
     """The audit row of :func:`record` as a step of a one-statement write
     (:mod:`akari.core.sqlchain`): ``object_id`` is an SQL expression over the step ``from_step``
     (e.g. ``"exp.id::text"``)."""
-    event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id="",
-        detail=detail,
-        at=clock.now(),
+    return chain.insert_row(
+        name,
+        AuditEvent,
+        {
+            "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+            "action": action,
+            "content_type_id": ContentType.objects.get_for_model(model).pk,
+            "detail": detail,
+            "at": clock.now(),
+        },
+        source=from_step,
+        exprs={"object_id": object_id},
+        returning="",
     )
-    return chain.insert(name, event, source=from_step, exprs={"object_id": object_id}, returning="")
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

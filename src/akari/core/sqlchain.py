@@ -63,10 +63,65 @@ def _table(model: type[models.Model], conn: Any) -> _Table:
     return found
 
 
+@dataclass(frozen=True)
+class _RowPlan:
+    """How :meth:`Chain.insert_row` makes a model's row without an instance, read once per
+    process and database: per concrete field its default when not given (``None``: call
+    ``get_default()`` each time, for a callable default) and that default converted for the
+    database (for a field whose ``pre_save`` is the plain read)."""
+
+    table: _Table
+    attnames: frozenset[str]
+    defaults: tuple[tuple[bool, Any, Any], ...]  # (constant?, default, its database value)
+
+
+_PLANS: dict[tuple[type[models.Model], str], _RowPlan | None] = {}
+_NO_VALUE = object()
+
+
+def _row_plan(model: type[models.Model], conn: Any) -> _RowPlan | None:
+    """The model's plan, or None when a row needs the instance: a ``pre_save`` receiver, or
+    a field whose ``pre_save`` is neither the plain read nor a date/time field's ``auto_now``
+    (which reads and sets only its own attribute)."""
+    key = (model, conn.alias)
+    if key in _PLANS:
+        return _PLANS[key]
+    table = _table(model, conn)
+    plan: _RowPlan | None = None
+    simple = all(
+        plain or isinstance(f, (models.DateField, models.TimeField))
+        for f, _attname, _column, plain in table.fields
+    )
+    if simple and not signals.pre_save.has_listeners(model):
+        defaults = []
+        for f, _attname, _column, plain in table.fields:
+            constant = not (f.has_default() and callable(f.default))
+            default = f.get_default() if constant else None
+            converted = (
+                f.get_db_prep_save(default, connection=conn) if constant and plain else _NO_VALUE
+            )
+            defaults.append((constant, default, converted))
+        plan = _RowPlan(
+            table=table,
+            attnames=frozenset(attname for _f, attname, _c, _p in table.fields),
+            defaults=tuple(defaults),
+        )
+    _PLANS[key] = plan
+    return plan
+
+
 def _connection(connection: Any) -> Any:
     """The connection object itself (``django.db.connection`` is a proxy that looks the
     connection up on every attribute access)."""
     return connection if connection is not None else connections[DEFAULT_DB_ALIAS]
+
+
+class _StandIn:
+    """The one attribute a date/time field's ``pre_save`` reads (and, for ``auto_now``,
+    sets), in place of a model instance."""
+
+    def __init__(self, attname: str, value: Any) -> None:
+        setattr(self, attname, value)
 
 
 @dataclass
@@ -140,16 +195,86 @@ class Chain:
                 continue
             columns.append(column)
             if f.column in exprs:
-                expr = exprs.pop(f.column)
-                if isinstance(expr, tuple):
-                    expr = self._bind(*expr)
-                values.append(expr)
+                values.append(self._expr(exprs.pop(f.column)))
                 continue
             # No cast: an untyped value in the SELECT of an INSERT takes the column's type.
             value = getattr(instance, attname) if plain else f.pre_save(instance, True)
             values.append(self._placeholder(f.get_db_prep_save(value, connection=conn)))
-        if exprs:
-            raise ValueError(f"{meta.db_table} has no column {', '.join(exprs)}")
+        return self._insert_step(name, table, columns, values, exprs, source, returning)
+
+    def insert_row(
+        self,
+        name: str,
+        model: type[models.Model],
+        values: dict[str, Any],
+        *,
+        source: str | None = None,
+        exprs: dict[str, str | tuple[str, Sequence[Any]]] | None = None,
+        returning: str = "id",
+        connection: Any = None,
+    ) -> Chain:
+        """:meth:`insert` of ``model(**values)`` without making the instance (the booking hot
+        path writes six such rows): ``values`` maps attribute names (``beamline_id``, not
+        ``beamline``) to values; every other field takes its default, ``auto_now`` fields the
+        time, and every value is converted by its field, as :meth:`insert` does (a test
+        compares the two). A model with ``pre_save`` receivers or another kind of
+        ``pre_save`` goes through :meth:`insert` with an instance."""
+        conn = _connection(connection)
+        plan = _row_plan(model, conn)
+        if plan is None:
+            return self.insert(
+                name,
+                model(**values),
+                source=source,
+                exprs=exprs,
+                returning=returning,
+                connection=conn,
+            )
+        unknown = values.keys() - plan.attnames
+        if unknown:
+            raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+        exprs = dict(exprs or {})
+        columns: list[str] = []
+        out: list[str] = []
+        for (f, attname, column, plain), (constant, default, converted) in zip(
+            plan.table.fields, plan.defaults, strict=True
+        ):
+            given = attname in values
+            if given:
+                value = values[attname]
+            elif f.column in exprs and not f.primary_key:
+                value = None  # (its default would not be used)
+            else:
+                value = default if constant else f.get_default()
+            if f.primary_key and value is None:
+                continue
+            columns.append(column)
+            if f.column in exprs:
+                out.append(self._expr(exprs.pop(f.column)))
+                continue
+            if not plain:  # auto_now and the like: the field's own pre_save on a stand-in
+                value = f.pre_save(_StandIn(attname, value), True)  # type: ignore[arg-type]
+            elif not given and constant:
+                out.append(self._placeholder(converted))
+                continue
+            out.append(self._placeholder(f.get_db_prep_save(value, connection=conn)))
+        return self._insert_step(name, plan.table, columns, out, exprs, source, returning)
+
+    def _expr(self, expr: str | tuple[str, Sequence[Any]]) -> str:
+        return self._bind(*expr) if isinstance(expr, tuple) else expr
+
+    def _insert_step(
+        self,
+        name: str,
+        table: _Table,
+        columns: list[str],
+        values: list[str],
+        unused: dict[str, Any],
+        source: str | None,
+        returning: str,
+    ) -> Chain:
+        if unused:
+            raise ValueError(f"{table.table} has no column {', '.join(unused)}")
         # Identifiers come from the model's metadata and the caller's code, never from input;
         # every value is a parameter.
         body = (
