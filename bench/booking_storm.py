@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/booking_storm.py [--clients 200] [--workers 2] [--threads 16]
                                             [--seconds 20] [--members 60] [--hot 300]
+                                            [--warmup 3]
 
 1. Drops and creates its own database (``akari_bench_storm`` on the server of ``DATABASE_URL``,
    default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads NanoTerasu and the
@@ -12,15 +13,21 @@
    workers x threads database connections) with the clock frozen by ``AKARI_FROZEN_NOW`` at
    2026-12-25 09:00 JST: round 3 is open for the first days of January and round 2 (open to
    platinum members) for the rest, so every slot of the month is bookable by these members.
-3. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
+3. Warm-up (``--warmup``, default 3): before the storms every client sends that many bookings
+   the rules refuse (03:00-04:00 JST, outside the booking windows: 422, nothing written), so
+   that every worker thread has opened its database connection and every process has loaded
+   its URLconf and caches before the clock starts: the figures are those of a running server
+   (the baseline, which runs second, always met a warm one). ``--warmup 0`` measures from a
+   cold start.
+4. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
    one-hour slots through ``POST /api/v1/coalition/bookings/``, each picking at random among the
    ``--hot`` earliest slots it still believes free (300: a few days of the month at a time), so
    they collide often; a 201 or a 409 removes the slot from the client's view. The storm stops
    when the month is full or after ``--seconds``.
-4. Checks: double bookings (an overlap self-join on ``beamtime_block``), ledger errors
+5. Checks: double bookings (an overlap self-join on ``beamtime_block``), ledger errors
    (``ledger_problems()``), requests without a definitive answer (transport errors, timeouts)
    or with a 5xx.
-5. Runs the same storm against the naive baseline (``bench_baseline.NaiveBookingView``: a
+6. Runs the same storm against the naive baseline (``bench_baseline.NaiveBookingView``: a
    Python overlap check then an insert into a table without the exclusion constraint), and
    counts its double bookings with the same self-join: it must show the race.
 
@@ -282,6 +289,51 @@ async def client(
         writer.close()
 
 
+async def warm_up(tokens: list[str], path: str, clients: int, requests: int) -> dict[int, int]:
+    """Every client sends ``requests`` bookings outside the booking windows (refused, nothing
+    written); returns the statuses (all 422 when the server is right)."""
+    year, month = MONTH
+    statuses: dict[int, int] = {}
+
+    async def one(n: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        token = tokens[n % len(tokens)]
+        try:
+            for i in range(requests):
+                start = dt.datetime(year, month, 1 + (n + i) % 28, 3, tzinfo=TOKYO)
+                body = json.dumps(
+                    {
+                        "beamline": BEAMLINES[n % len(BEAMLINES)],
+                        "start": start.isoformat(),
+                        "end": (start + dt.timedelta(hours=1)).isoformat(),
+                        "use_type": "basic",
+                    }
+                ).encode()
+                writer.write(
+                    (
+                        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n"
+                    ).encode()
+                    + body
+                )
+                await writer.drain()
+                status = int((await asyncio.wait_for(reader.readline(), 60)).split()[1])
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _sep, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                if length:
+                    await reader.readexactly(length)
+                statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(one(n) for n in range(clients)))
+    return statuses
+
+
 async def storm(
     tokens: list[str], path: str, clients: int, seconds: float, hot: int
 ) -> tuple[Stats, float]:
@@ -332,6 +384,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--members", type=int, default=60)
     parser.add_argument("--hot", type=int, default=300)
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="refused bookings per client before the storms"
+    )
     args = parser.parse_args()
 
     url = recreate_database()
@@ -350,6 +405,11 @@ def main() -> None:
     )
     server = start_server(url, args.workers, args.threads)
     try:
+        if args.warmup:
+            warm = asyncio.run(
+                warm_up(tokens, "/api/v1/coalition/bookings/", args.clients, args.warmup)
+            )
+            print(f"warm-up: {args.warmup} refused bookings per client, statuses {warm}")
         stats, elapsed = asyncio.run(
             storm(tokens, "/api/v1/coalition/bookings/", args.clients, args.seconds, args.hot)
         )
