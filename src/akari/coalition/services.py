@@ -3,11 +3,16 @@
 Round-1 requests and the allocation run are in :mod:`akari.coalition.allocation`, the waitlist
 in :mod:`akari.coalition.waitlist`, the hour ledger in :mod:`akari.coalition.ledger`.
 
-The booking hot path (:func:`booking_create`) runs its cheap checks first (idempotency key,
-whole hours, the round in force: pure), then one query for the window, one for the account, and
-one transaction: the calendar block (the exclusion constraint refuses a taken slot, no
-pre-check on PostgreSQL), the experiment, the booking row, the ledger posting (a conditional
-``UPDATE`` of the account), an audit row and the confirmation.
+The booking hot path (:func:`booking_create`) runs its pure checks first (whole hours, use
+type, membership status, the round in force, the beamline), then writes. On PostgreSQL a
+basic-use booking is **one statement** and no other query (:func:`_book_in_one_statement`):
+the beamline's lock, the booking window and the member's account of the fiscal year as guards,
+the calendar block (the exclusion constraint refuses a taken slot), the experiment, the booking
+row, the ledger posting (a conditional ``UPDATE`` of the account), the audit rows and the
+confirmation task. Only a refused request reads more: the idempotency key (a retry gets the
+first booking) and, when the guards wrote nothing, :func:`_precheck` for the reason. Other
+bookings (advanced and mail-in use, the allocation run's held hours, other databases) read the
+key, window and account first (:func:`_precheck`, one query) and write in one transaction.
 """
 
 from __future__ import annotations
@@ -268,10 +273,11 @@ _PRECHECK = """
 def _precheck(
     membership_id: int, beamline_id: int, start: dt.datetime, end: dt.datetime, key: str, year: int
 ) -> tuple[int | None, bool, int | None, int | None]:
-    """One round trip for the hot path's reads: the booking already made with this idempotency
+    """One round trip for a booking's reads: the booking already made with this idempotency
     key, whether the time lies in one booking window, and the charged account and its hours.
-    (Three ORM queries on other databases: the raw SQL passes aware datetimes as PostgreSQL
-    parameters.)"""
+    Read before writing by the bookings that are not guarded statements, and after a guarded
+    statement wrote nothing, to say why (:func:`booking_create`). (Three ORM queries on other
+    databases: the raw SQL passes aware datetimes as PostgreSQL parameters.)"""
     if connection.vendor != "postgresql":
         existing_id = (
             Booking.objects.filter(membership_id=membership_id, idempotency_key=key)
