@@ -208,21 +208,9 @@ def test_a_time_limited_lp_still_gives_a_proven_bound():
 
     result = solve(inst, lp_time_limit=0.0, **FAST)
 
-    # the Lagrangian bound of whatever duals HiGHS has (or the aggregate LP without them)
+    # the Lagrangian bound of the configuration LP's first duals (valid at any iteration)
     assert result.bound_lp is not None and result.bound_lp >= 40
     assert result.objective == 40 and result.bound == 40  # CP-SAT proved its optimum
-
-
-def test_aggregate_bound_is_the_fractional_knapsack_of_user_time():
-    from akari.scheduling.solver.greedy import _caps_room
-    from akari.scheduling.solver.instance import pinned_occupancy
-    from akari.scheduling.solver.schedule import _aggregate
-
-    inst = instance(award(1, 6, 5), award(2, 5, 4), award(3, 5, 4), available=((0, 10),))
-
-    found = _aggregate(inst, list(inst.awards), {"BL01"}, pinned_occupancy(inst), _caps_room(inst))
-
-    assert found == 46.0  # fractional: award 1 (30) and 4 of award 2's shifts (16)
 
 
 def test_lagrangian_bound_equals_the_lp_optimum_and_bounds_every_schedule():

@@ -19,11 +19,18 @@ awards x beamlines that can serve them. The components are searched side by side
 at a time, each by a single-worker CP-SAT on a deterministic-time budget proportional to its
 size (fixed ``random_seed``), so the schedule depends only on the data, the seed and the
 worker count, never on the machine's load. Small components are solved whole; large ones get
-a short whole-model solve and then a large-neighbourhood search over 30-day windows. Hinted
-with the greedy schedule, never returning less than it. The **proven bound** is the tighter
-of CP-SAT's best bound and the LP relaxation of the same formulation, solved by HiGHS beside
-the search and taken as the Lagrangian bound of its duals (valid even when HiGHS stops at its
-time limit; :mod:`.bound`).
+a short whole-model solve and then a large-neighbourhood search over 30-day windows. The search
+starts from the better of the greedy schedule and a dive through the configuration LP, and
+never returns less than it.
+
+**Proven bound**: the tighter of CP-SAT's best bound and the **configuration LP** of each
+component (:mod:`.patterns`): a beamline's free user time falls into *stretches* (runs of user
+shifts between machine studies, maintenance and pinned blocks), a block never crosses one, and
+the LP chooses a *pattern* (the awards placed in it) per stretch; HiGHS solves it by column
+generation with an exact pricing search, and the bound is the Lagrangian bound of its duals,
+valid at any iteration. It is at most the LP relaxation of the time-indexed model (which
+:mod:`.bound` still solves, for the tests) and its columns give the **dives**: fix the patterns
+the LP takes, price again, repeat, then fill the rest first fit.
 
 **Greedy baseline** (:func:`greedy`): rank order, first fit. **Checker** (:func:`violations`):
 re-reads the instance to verify every hard constraint of a schedule. **Explanations**
