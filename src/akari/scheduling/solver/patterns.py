@@ -44,12 +44,13 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
 
-from .instance import Award, Instance, Placement, allowed_mask, run_lengths
+from .greedy import greedy
+from .instance import Award, Instance, Pin, Placement, allowed_mask, run_lengths
 
 EPS = 1e-6
 
@@ -605,11 +606,6 @@ def start_schedule(
     """The dive's complete awards (a split award whose pieces fall short is dropped), then the
     greedy baseline's first fit of the rest of the component around them. (Short awards first
     was measured: no better.)"""
-    from dataclasses import replace
-
-    from .greedy import greedy
-    from .instance import Pin
-
     by_id = {a.id: a for a in awards}
     kept = [p for p in model.placements(chosen) if p.shifts == by_id[p.award].shifts]
     mine = set(by_id)
