@@ -11,8 +11,9 @@ restricted to one half of the period, 30% with preferred dates, 15% in a capped 
 each beamline's user time), and a one-shift changeover on 3 beamlines.
 
 Sizes: S = 300 proposals (under-subscribed), M = 600 (about 1.5x), L = 2,000 (about 5x).
-Default CP-SAT budgets (deterministic seconds): 80 for S and M, 60 for L (measured: on L the
-search after the dives gains nothing, and the configuration LP and dives take about 60 s).
+Default CP-SAT budgets (deterministic seconds): 80 for S and M, 30 for L (measured: on L the
+search after the dives gains nothing, and the configuration LP and its dives take about 80 s
+of the wall time, two components at a time).
 
     .venv/bin/python bench/schedule.py --size M [--time-limit 80] [--workers 2] [--seed 1]
     .venv/bin/python bench/schedule.py --instance FILE.json  # akari.scheduling.solver.instance
@@ -168,7 +169,7 @@ def main() -> int:
         args.export.write_text(instance.to_json())
         print(f"wrote {args.export}")
         return 0
-    limit = args.time_limit if args.time_limit is not None else (60.0 if size == "L" else 80.0)
+    limit = args.time_limit if args.time_limit is not None else (30.0 if size == "L" else 80.0)
     demand = sum(a.shifts for a in instance.awards)
     supply = sum(e - s for b in instance.beamlines for s, e in b.available)
     print(

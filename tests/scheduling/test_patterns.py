@@ -192,3 +192,24 @@ def test_solve_reports_the_configuration_bound():
     assert result.bound_kind == "configuration"
     assert result.objective <= result.bound + 1e-6
     assert violations(inst, result.placements) == []
+
+
+def test_a_dive_keeps_the_patterns_it_is_given_first():
+    rng = random.Random(11)
+    inst = random_instance(rng, 10)
+    model = model_of(inst)
+    patterns.generate(model, iterations=50, wall_limit=60)
+    first = patterns.start_schedule(
+        inst, model, patterns.dive(model, wall_limit=60), list(inst.awards)
+    )
+    model.reset()
+    keep = [p for p in model.patterns_of(first) if model.stretches[p.stretch].start < 15]
+
+    fixed = patterns.dive(model, wall_limit=60, prefix=keep)
+    again = patterns.start_schedule(inst, model, fixed, list(inst.awards))
+
+    kept = {(model.awards[a].id, t, n) for p in keep for a, t, n in p.items}
+    placed = {(p.award, t, n) for p in again for t, n in p.pieces}
+    contiguous = {k for k in kept if inst.awards[k[0] - 1].contiguous}
+    assert contiguous <= placed
+    assert violations(inst, again) == []

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import highspy
@@ -487,12 +487,15 @@ def dive(
     complete: bool = True,
     iterations: int = 5,
     wall_limit: float,
+    prefix: Sequence[Pattern] = (),
 ) -> list[Pattern]:
     """A schedule by diving: solve the master LP (with a few pricing rounds), fix the patterns
     it takes at ``threshold`` or more (at least its heaviest one) that agree with the patterns
     fixed so far, and repeat until every stretch is decided or the LP takes none. With
     ``complete``, a split award the dive has begun must be completed by the LP (released when
     that makes the LP infeasible).
+
+    ``prefix``: patterns fixed first (a neighbourhood search keeps part of a schedule).
 
     Returns the fixed patterns (a split award's pieces may not add up yet: the caller keeps
     only complete awards)."""
@@ -505,6 +508,76 @@ def dive(
     chosen: list[Pattern] = []
     forced: list[int] = []  # z columns forced to 1 (a split award begun must be completed)
     z_index = {key: k for k, key in enumerate(model.z)}
+
+    def fix(pattern: Pattern) -> bool:
+        """Fix ``pattern``, or the part of it that agrees with what is fixed."""
+        if pattern.stretch in model.fixed_stretches:
+            return False
+        code = model.stretches[pattern.stretch].code
+        # keep the items that agree with what is fixed (a subset of a pattern is one)
+        items: list[tuple[int, int, int]] = []
+        lengths: dict[int, int] = defaultdict(int)
+        taken: set[int] = set()
+        caps_now: dict[int, float] = defaultdict(float)
+        for a, t, length in pattern.items:
+            if model.is_split[a]:
+                if split_on.get(a, code) != code:
+                    continue
+                # what is left must be nothing or a piece: shorten this one if need be
+                before = split_len[a] + lengths[a]
+                piece = model.awards[a].piece
+                left = int(model.shifts[a]) - before - length
+                if left < 0:
+                    length += left
+                elif 0 < left < piece:
+                    length -= piece - left
+                if length < piece:
+                    continue
+            elif a in used or a in taken:
+                continue
+            rows = model.cap_rows[(a, code)]
+            if any(cap_use[r] + caps_now[r] + length > model.row_upper[r] + EPS for r in rows):
+                continue
+            for r in rows:
+                caps_now[r] += length
+            if model.is_split[a]:
+                lengths[a] += length
+            else:
+                taken.add(a)
+            items.append((a, t, length))
+        if not items:
+            return False
+        pattern = Pattern(stretch=pattern.stretch, items=tuple(items))
+        model.add(pattern)
+        j = model.known[(pattern.stretch, pattern.items)]
+        contiguous = sorted(taken)
+        entries = model.column(pattern)[1]
+        model.fixed_stretches.add(pattern.stretch)
+        model._lp.changeColBounds(offset + j, 1.0, 1.0)
+        used.update(contiguous)
+        for banned in model.banned.values():
+            banned[contiguous] = True
+        for a, length in lengths.items():
+            if a not in split_on:  # its other beamlines are out
+                for k, (b, other) in enumerate(model.z):
+                    if b == a and other != code:
+                        model._lp.changeColBounds(k, 0.0, 0.0)
+                        model.banned[other][a] = True
+                if complete:  # begun: the LP must complete it
+                    k = z_index[(a, code)]
+                    model._lp.changeColBounds(k, 1.0, 1.0)
+                    forced.append(k)
+            split_on[a] = code
+            split_len[a] += length
+        for row, c in entries.items():
+            if row >= model.cap_row0:
+                cap_use[row] += c
+        chosen.append(pattern)
+        return True
+
+    for pattern in prefix:
+        fix(pattern)
+
     while time.monotonic() - started < wall_limit:
         if forced:
             model.solve_lp(wall_limit - (time.monotonic() - started))
@@ -530,71 +603,7 @@ def dive(
         for j in order:
             if values[j] < threshold and fixed_now:
                 break
-            pattern = model.patterns[j]
-            if pattern.stretch in model.fixed_stretches:
-                continue
-            code = model.stretches[pattern.stretch].code
-            # keep the items that agree with what is fixed (a subset of a pattern is one)
-            items: list[tuple[int, int, int]] = []
-            lengths: dict[int, int] = defaultdict(int)
-            taken: set[int] = set()
-            caps_now: dict[int, float] = defaultdict(float)
-            for a, t, length in pattern.items:
-                if model.is_split[a]:
-                    if split_on.get(a, code) != code:
-                        continue
-                    # what is left must be nothing or a piece: shorten this one if need be
-                    before = split_len[a] + lengths[a]
-                    piece = model.awards[a].piece
-                    left = int(model.shifts[a]) - before - length
-                    if left < 0:
-                        length += left
-                    elif 0 < left < piece:
-                        length -= piece - left
-                    if length < piece:
-                        continue
-                elif a in used or a in taken:
-                    continue
-                rows = model.cap_rows[(a, code)]
-                if any(cap_use[r] + caps_now[r] + length > model.row_upper[r] + EPS for r in rows):
-                    continue
-                for r in rows:
-                    caps_now[r] += length
-                if model.is_split[a]:
-                    lengths[a] += length
-                else:
-                    taken.add(a)
-                items.append((a, t, length))
-            if not items:
-                continue
-            if tuple(items) != pattern.items:
-                pattern = Pattern(stretch=pattern.stretch, items=tuple(items))
-                model.add(pattern)
-                j = model.known[(pattern.stretch, pattern.items)]
-            contiguous = sorted(taken)
-            entries = model.column(pattern)[1]
-            model.fixed_stretches.add(pattern.stretch)
-            model._lp.changeColBounds(offset + j, 1.0, 1.0)
-            used.update(contiguous)
-            for banned in model.banned.values():
-                banned[contiguous] = True
-            for a, length in lengths.items():
-                if a not in split_on:  # its other beamlines are out
-                    for k, (b, other) in enumerate(model.z):
-                        if b == a and other != code:
-                            model._lp.changeColBounds(k, 0.0, 0.0)
-                            model.banned[other][a] = True
-                    if complete:  # begun: the LP must complete it
-                        k = z_index[(a, code)]
-                        model._lp.changeColBounds(k, 1.0, 1.0)
-                        forced.append(k)
-                split_on[a] = code
-                split_len[a] += length
-            for row, c in entries.items():
-                if row >= model.cap_row0:
-                    cap_use[row] += c
-            chosen.append(pattern)
-            fixed_now += 1
+            fixed_now += fix(model.patterns[j])
         if not fixed_now:
             break
     return chosen
