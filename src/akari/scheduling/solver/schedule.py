@@ -262,7 +262,9 @@ def _configuration(
 ) -> tuple[float, str, list[Placement]]:
     """The configuration LP's bound of a component (:mod:`.patterns`; "configuration" when
     column generation converged, else "lagrangian": the best Lagrangian bound met, still
-    proven) and the best schedule of a few dives through it."""
+    proven) and the best schedule of its dives: :data:`DIVES` from scratch, then
+    :data:`REDIVES` inside a quarter of the period around the best one (each stops early once a
+    schedule reaches the bound)."""
     started = time.monotonic()
     model = patterns.Model(instance, awards, codes, occupied, room)
     found, _value, _iterations, converged = patterns.generate(
