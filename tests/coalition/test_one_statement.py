@@ -54,6 +54,18 @@ def _rows(booking: Booking) -> dict[str, Any]:
     }
 
 
+def _book(membership, person, beamline, start, end, key):  # type: ignore[no-untyped-def]
+    """A member's booking with an idempotency key (the service, as the API calls it)."""
+    return services.booking_create(
+        membership=membership,
+        person=person,
+        beamline=beamline,
+        start=start,
+        end=end,
+        idempotency_key=key,
+    )
+
+
 def test_both_paths_write_the_same_rows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert connection.vendor == "postgresql" and services._one_statement("basic")
     bl = coalition_beamline()
@@ -157,14 +169,7 @@ def test_the_booking_statement_is_small_enough_for_psycopgs_parse_cache(monkeypa
 
     monkeypatch.setattr(Chain, "run", run)
     with clock.frozen(ROUND3):
-        services.booking_create(
-            membership=gold,
-            person=alice,
-            beamline=bl,
-            start=at(2026, 12, 10, 10),
-            end=at(2026, 12, 10, 11),
-            idempotency_key="k",
-        )
+        _book(gold, alice, bl, at(2026, 12, 10, 10), at(2026, 12, 10, 11), "k")
     ((sql, params),) = seen
     assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
@@ -235,14 +240,7 @@ def test_a_retried_key_gets_the_first_booking_before_any_refusal(case) -> None: 
     open_window(bl)
     gold, (alice,) = member("gold")
     with clock.frozen(ROUND3):
-        first = services.booking_create(
-            membership=gold,
-            person=alice,
-            beamline=bl,
-            start=at(2026, 12, 10, 10),
-            end=at(2026, 12, 10, 11),
-            idempotency_key="retry",
-        )
+        first = _book(gold, alice, bl, at(2026, 12, 10, 10), at(2026, 12, 10, 11), "retry")
     start, end, beamline = at(2026, 12, 10, 10), at(2026, 12, 10, 11), bl
     if case == "other_slot":
         start, end = at(2026, 12, 11, 10), at(2026, 12, 11, 11)
@@ -257,14 +255,7 @@ def test_a_retried_key_gets_the_first_booking_before_any_refusal(case) -> None: 
     before = _counts()
     # When the same key comes again (whatever the request now asks)
     with clock.frozen(ROUND3):
-        again = services.booking_create(
-            membership=gold,
-            person=alice,
-            beamline=beamline,
-            start=start,
-            end=end,
-            idempotency_key="retry",
-        )
+        again = _book(gold, alice, beamline, start, end, "retry")
     # Then it gets the first booking and nothing is written
     assert (again.pk, again.replayed) == (first.pk, True)
     assert _counts() == before

@@ -219,6 +219,17 @@ class Model:
         for banned in self.banned.values():
             banned[:] = False
 
+    def set_bounds(self, column: int, lower: float, upper: float) -> None:
+        """Bounds of a master column (``z`` columns first, then the patterns)."""
+        self._lp.changeColBounds(column, lower, upper)
+
+    def lp_optimal(self) -> bool:
+        return bool(self._lp.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
+    def pattern_values(self) -> np.ndarray:
+        """The last LP solution's value of every pattern column."""
+        return np.array(self._lp.getSolution().col_value)[len(self.z) :]
+
     # --- the master LP ------------------------------------------------------------------
     def _master(self) -> highspy.Highs:
         h = highspy.Highs()
@@ -553,7 +564,7 @@ def dive(
         contiguous = sorted(taken)
         entries = model.column(pattern)[1]
         model.fixed_stretches.add(pattern.stretch)
-        model._lp.changeColBounds(offset + j, 1.0, 1.0)
+        model.set_bounds(offset + j, 1.0, 1.0)
         used.update(contiguous)
         for banned in model.banned.values():
             banned[contiguous] = True
@@ -561,11 +572,11 @@ def dive(
             if a not in split_on:  # its other beamlines are out
                 for k, (b, other) in enumerate(model.z):
                     if b == a and other != code:
-                        model._lp.changeColBounds(k, 0.0, 0.0)
+                        model.set_bounds(k, 0.0, 0.0)
                         model.banned[other][a] = True
                 if complete:  # begun: the LP must complete it
                     k = z_index[(a, code)]
-                    model._lp.changeColBounds(k, 1.0, 1.0)
+                    model.set_bounds(k, 1.0, 1.0)
                     forced.append(k)
             split_on[a] = code
             split_len[a] += length
@@ -581,16 +592,16 @@ def dive(
     while time.monotonic() - started < wall_limit:
         if forced:
             model.solve_lp(wall_limit - (time.monotonic() - started))
-            if model._lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if not model.lp_optimal():
                 for k in forced:  # cannot complete them all: let the LP decide
-                    model._lp.changeColBounds(k, 0.0, 1.0)
+                    model.set_bounds(k, 0.0, 1.0)
                 forced = []
         for _ in range(iterations):
             _value, y = model.solve_lp(wall_limit - (time.monotonic() - started))
             _bound, found = model.price(y)
             if not sum(model.add(p) for p in found):
                 break
-        values = np.array(model._lp.getSolution().col_value)[offset:]
+        values = model.pattern_values()
         order = sorted(
             (
                 j
