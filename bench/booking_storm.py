@@ -1,6 +1,7 @@
 """Booking storm: member bookings under gunicorn and PostgreSQL, against a naive baseline.
 
-    .venv/bin/python bench/booking_storm.py [--clients 200] [--workers 2] [--threads 16]
+    .venv/bin/python bench/booking_storm.py [--clients 200] [--workers 8]
+                                            [--worker-class sync] [--threads 16]
                                             [--seconds 20] [--members 60] [--hot 300]
                                             [--warmup 3]
 
@@ -9,8 +10,9 @@
    coalition pack, seeds ``--members`` platinum members (10 units each: every member has far
    more hours than it can book) with one booker and an API token each, and opens January 2027
    on the seven coalition beamlines, every day 09:00-21:00 JST (2,604 one-hour slots).
-2. Starts gunicorn (``--workers`` processes, ``gthread`` with ``--threads`` each, so
-   workers x threads database connections) with the clock frozen by ``AKARI_FROZEN_NOW`` at
+2. Starts gunicorn with the repository's ``gunicorn.conf.py`` (sync workers: ``--workers``
+   processes, one database connection each; ``--worker-class gthread`` with ``--threads`` per
+   process for comparison) with the clock frozen by ``AKARI_FROZEN_NOW`` at
    2026-12-25 09:00 JST: round 3 is open for the first days of January and round 2 (open to
    platinum members) for the rest, so every slot of the month is bookable by these members.
 3. Warm-up (``--warmup``, default 3): before the storms every client sends that many bookings
@@ -19,7 +21,9 @@
    its URLconf and caches before the clock starts: the figures are those of a running server
    (the baseline, which runs second, always met a warm one). ``--warmup 0`` measures from a
    cold start.
-4. ``--clients`` concurrent clients (asyncio, one keep-alive connection each, token auth) book
+4. ``--clients`` concurrent clients (asyncio, one connection each, token auth; when the server
+   closes it, as a sync worker does after every answer, the client reconnects before its next
+   request and the connection's set-up counts in that request's latency) book
    one-hour slots through ``POST /api/v1/coalition/bookings/``, each picking at random among the
    ``--hot`` earliest slots it still believes free (300: a few days of the month at a time), so
    they collide often; a 201 or a 409 removes the slot from the client's view. The storm stops
@@ -171,7 +175,9 @@ def slots() -> list[tuple[str, dt.datetime]]:
     return out
 
 
-def start_server(url: str, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, workers: int, worker_class: str, threads: int
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -187,18 +193,19 @@ def start_server(url: str, workers: int, threads: int) -> subprocess.Popen[bytes
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "akari.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
+            worker_class,
+            *(
+                ["--threads", str(threads), "--keep-alive", "30"]
+                if worker_class == "gthread"
+                else []
+            ),
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--backlog",
-            "2048",
-            "--keep-alive",
-            "30",
             "--log-level",
             "warning",
         ],
@@ -242,6 +249,26 @@ def bodies(free: list[tuple[str, dt.datetime]]) -> list[bytes]:
     ]
 
 
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, timeout: float = 30
+) -> tuple[int, bool]:
+    """Send one request and read its answer: (status, whether the server closes the
+    connection)."""
+    writer.write(request)
+    await writer.drain()
+    status = int((await asyncio.wait_for(reader.readline(), timeout)).split()[1])
+    length, closing = 0, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name = line[: line.find(b":")].lower()
+        if name == b"content-length":
+            length = int(line[15:])
+        elif name == b"connection":
+            closing = b"close" in line.lower()
+    if length:
+        await reader.readexactly(length)
+    return status, closing
+
+
 async def client(
     token: str,
     path: str,
@@ -255,7 +282,7 @@ async def client(
     """Books slots (indices into ``payloads``, in time order) until none is left or time is
     up: each request picks at random among the ``hot`` earliest slots this client still
     believes free; a 201, 200 (replay) or 409 marks the slot taken for every client."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     mine = list(range(len(payloads)))
     head = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
@@ -272,30 +299,25 @@ async def client(
             request = head + tail.encode() + body
             began = time.perf_counter()
             try:
-                writer.write(request)
-                await writer.drain()
-                status_line = await asyncio.wait_for(reader.readline(), 30)
-                status = int(status_line.split()[1])
-                length = 0
-                while True:
-                    line = await reader.readline()
-                    if line in (b"\r\n", b""):
-                        break
-                    if line[:15].lower() == b"content-length:":
-                        length = int(line[15:])
-                if length:
-                    await reader.readexactly(length)
+                if connection is None:
+                    connection = await asyncio.open_connection("127.0.0.1", PORT)
+                status, closing = await exchange(*connection, request)
             except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError):
                 stats.undecided += 1
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+                closing = True
+                status = 0
+            if closing and connection is not None:
+                connection[1].close()
+                connection = None
+            if not status:
                 continue
             stats.latencies.append(time.perf_counter() - began)
             stats.status[status] = stats.status.get(status, 0) + 1
             if status in (201, 200, 409):
                 taken.add(slot)
     finally:
-        writer.close()
+        if connection is not None:
+            connection[1].close()
 
 
 async def warm_up(tokens: list[str], path: str, clients: int, requests: int) -> dict[int, int]:
@@ -305,10 +327,12 @@ async def warm_up(tokens: list[str], path: str, clients: int, requests: int) -> 
     statuses: dict[int, int] = {}
 
     async def one(n: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         token = tokens[n % len(tokens)]
         try:
             for i in range(requests):
+                if connection is None:
+                    connection = await asyncio.open_connection("127.0.0.1", PORT)
                 start = dt.datetime(year, month, 1 + (n + i) % 28, 3, tzinfo=TOKYO)
                 body = json.dumps(
                     {
@@ -318,26 +342,19 @@ async def warm_up(tokens: list[str], path: str, clients: int, requests: int) -> 
                         "use_type": "basic",
                     }
                 ).encode()
-                writer.write(
-                    (
-                        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
-                        f"Content-Length: {len(body)}\r\n\r\n"
-                    ).encode()
-                    + body
-                )
-                await writer.drain()
-                status = int((await asyncio.wait_for(reader.readline(), 60)).split()[1])
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _sep, value = line.decode().partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                if length:
-                    await reader.readexactly(length)
+                request = (
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode() + body
+                status, closing = await exchange(*connection, request, timeout=60)
+                if closing:
+                    connection[1].close()
+                    connection = None
                 statuses[status] = statuses.get(status, 0) + 1
         finally:
-            writer.close()
+            if connection is not None:
+                connection[1].close()
 
     await asyncio.gather(*(one(n) for n in range(clients)))
     return statuses
@@ -395,8 +412,9 @@ def report(label: str, stats: Stats, elapsed: float, booked: int) -> dict[str, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn processes")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=16, help="per process, gthread only")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--members", type=int, default=60)
     parser.add_argument("--hot", type=int, default=300)
@@ -415,11 +433,13 @@ def main() -> None:
 
     connection.close()
     print(
-        f"gunicorn: {args.workers} workers x {args.threads} threads; {args.clients} clients; "
+        f"gunicorn: {args.workers} {args.worker_class} workers"
+        + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+        + f"; {args.clients} clients; "
         f"{len(slots())} one-hour slots of {MONTH[0]}-{MONTH[1]:02d}; now = {FROZEN_NOW}",
         flush=True,
     )
-    server = start_server(url, args.workers, args.threads)
+    server = start_server(url, args.workers, args.worker_class, args.threads)
     try:
         if args.warmup:
             warm = asyncio.run(
