@@ -423,6 +423,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    sys.path.insert(0, str(ROOT / "bench"))
+    import machine
+
+    print(machine.line(), flush=True)
     url = recreate_database()
     setup_django(url)
     print(f"database {DB_NAME}: migrating and seeding {args.members} members ...", flush=True)

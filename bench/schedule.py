@@ -37,7 +37,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import machine  # bench/machine.py
 from akari.scheduling.solver import (
     Award,
     Beamline,
@@ -170,6 +172,7 @@ def main() -> int:
         print(f"wrote {args.export}")
         return 0
     limit = args.time_limit if args.time_limit is not None else (30.0 if size == "L" else 80.0)
+    print(machine.line(), flush=True)
     demand = sum(a.shifts for a in instance.awards)
     supply = sum(e - s for b in instance.beamlines for s, e in b.available)
     print(
