@@ -3,7 +3,8 @@
 **Sync workers, several processes, behind a buffering proxy.** Each worker process serves one
 request at a time with its own persistent database connection. Measured with
 ``bench/booking_storm.py`` on 2 cores and 64 clients, against 2 ``gthread`` processes of 16
-threads at the same throughput: p99 490 ms against 1,175 ms, p99/p50 1.2 against 2.8. Under
+threads at the same throughput (about 120 bookings/s that day): p99 490-761 ms against
+1,175-1,239 ms, p99/p50 1.2-1.6 against 2.3-2.8. Under
 load, Python's threads queue behind the GIL and behind the accept loop, and the queueing is
 unfair; processes queue on the operating system's scheduler, which is fair. A sync worker does
 not keep connections alive, and a slow client holds a whole process, so production puts a
