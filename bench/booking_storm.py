@@ -231,6 +231,7 @@ class Stats:
         self.latencies: list[float] = []
         self.status: dict[int, int] = {}
         self.undecided = 0
+        self.client_cpu = 0.0  # seconds of CPU the load generator itself used
 
 
 def bodies(free: list[tuple[str, dt.datetime]]) -> list[bytes]:
@@ -367,6 +368,7 @@ async def storm(
     payloads = bodies(slots())
     taken: set[int] = set()
     began = time.monotonic()
+    cpu = time.process_time()
     stop_at = began + seconds
     await asyncio.gather(
         *(
@@ -383,6 +385,7 @@ async def storm(
             for i in range(clients)
         )
     )
+    stats.client_cpu = time.process_time() - cpu
     return stats, time.monotonic() - began
 
 
@@ -404,7 +407,8 @@ def report(label: str, stats: Stats, elapsed: float, booked: int) -> dict[str, f
         f"{label}: {sum(stats.status.values())} answers in {elapsed:.1f} s, "
         f"{booked} bookings ({rate:.0f}/s), p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
         f"statuses {dict(sorted(stats.status.items()))}, "
-        f"without a definitive answer {stats.undecided}, 5xx {errors}"
+        f"without a definitive answer {stats.undecided}, 5xx {errors}; the load generator "
+        f"used {stats.client_cpu * 1000 / max(1, len(stats.latencies)):.2f} ms of CPU per answer"
     )
     return {"rate": rate, "p50": p50, "p99": p99, "errors": errors + stats.undecided}
 
