@@ -213,3 +213,14 @@ def test_a_dive_keeps_the_patterns_it_is_given_first():
     contiguous = {k for k in kept if inst.awards[k[0] - 1].contiguous}
     assert contiguous <= placed
     assert violations(inst, again) == []
+
+
+def test_merge_pieces_joins_adjacent_pieces_in_time_order() -> None:
+    from akari.scheduling.solver.instance import merge_pieces
+
+    assert merge_pieces([(10, 3), (0, 4), (4, 2), (13, 5), (20, 3)]) == [
+        (0, 6),
+        (10, 8),
+        (20, 3),
+    ]
+    assert merge_pieces([]) == []

@@ -171,6 +171,18 @@ class Placement:
         return sum(length for _, length in self.pieces)
 
 
+def merge_pieces(pieces: list[Interval]) -> list[Interval]:
+    """``(start, length)`` pieces in time order, adjacent ones joined into one (a split award
+    decoded from chunks or stretch patterns is shown as its real blocks)."""
+    merged: list[Interval] = []
+    for start, length in sorted(pieces):
+        if merged and merged[-1][0] + merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], merged[-1][1] + length)
+        else:
+            merged.append((start, length))
+    return merged
+
+
 def mask(horizon: int, intervals: tuple[Interval, ...] | list[Interval]) -> list[bool]:
     out = [False] * horizon
     for start, end in intervals:

@@ -50,7 +50,15 @@ import highspy
 import numpy as np
 
 from .greedy import greedy
-from .instance import Award, Instance, Pin, Placement, allowed_mask, run_lengths
+from .instance import (
+    Award,
+    Instance,
+    Pin,
+    Placement,
+    allowed_mask,
+    merge_pieces,
+    run_lengths,
+)
 
 EPS = 1e-6
 
@@ -459,13 +467,9 @@ class Model:
                 pieces[(a, code)].append((t, length))
         out = []
         for (a, code), found in sorted(pieces.items()):
-            merged: list[tuple[int, int]] = []
-            for start, length in sorted(found):
-                if merged and merged[-1][0] + merged[-1][1] == start:
-                    merged[-1] = (merged[-1][0], merged[-1][1] + length)
-                else:
-                    merged.append((start, length))
-            out.append(Placement(award=self.awards[a].id, beamline=code, pieces=merged))
+            out.append(
+                Placement(award=self.awards[a].id, beamline=code, pieces=merge_pieces(found))
+            )
         return out
 
 

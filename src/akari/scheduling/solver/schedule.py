@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from . import cpsat, patterns
 from .formulation import Formulation, build
 from .greedy import _caps_room, _contiguous, _split, greedy, value
-from .instance import Award, Instance, Pin, Placement, allowed_mask, pinned_occupancy
+from .instance import (
+    Award,
+    Instance,
+    Pin,
+    Placement,
+    allowed_mask,
+    merge_pieces,
+    pinned_occupancy,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -450,13 +458,7 @@ def decode(form: Formulation, values: list[bool]) -> list[Placement]:
         if values[v]:
             chunks[(award, code)].append((t, n))
     for (award, code), found in chunks.items():
-        pieces: list[tuple[int, int]] = []
-        for start, length in sorted(found):
-            if pieces and pieces[-1][0] + pieces[-1][1] == start:
-                pieces[-1] = (pieces[-1][0], pieces[-1][1] + length)
-            else:
-                pieces.append((start, length))
-        out[award] = Placement(award=award, beamline=code, pieces=pieces)
+        out[award] = Placement(award=award, beamline=code, pieces=merge_pieces(found))
     return [out[a] for a in sorted(out)]
 
 
