@@ -178,6 +178,11 @@ def slots() -> list[tuple[str, dt.datetime]]:
 def start_server(
     url: str, workers: int, worker_class: str, threads: int
 ) -> subprocess.Popen[bytes]:
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"port {PORT} is in use: stop what listens there first")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -232,6 +237,35 @@ class Stats:
         self.status: dict[int, int] = {}
         self.undecided = 0
         self.client_cpu = 0.0  # seconds of CPU the load generator itself used
+        self.server_cpu = 0.0  # ... gunicorn (its master and workers)
+        self.database_cpu = 0.0  # ... PostgreSQL (every process of the server)
+
+
+def process_cpu() -> tuple[float, float]:
+    """Seconds of CPU used so far by gunicorn's processes and by PostgreSQL's (read from
+    ``/proc``; a process that has ended no longer counts, so compare snapshots taken while the
+    same processes run). (0, 0) where there is no ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    server = database = 0.0
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0.0, 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read(200)
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if b"gunicorn" in command:
+            server += used
+        elif command.startswith(b"postgres"):
+            database += used
+    return server, database
 
 
 def bodies(free: list[tuple[str, dt.datetime]]) -> list[bytes]:
@@ -369,6 +403,7 @@ async def storm(
     taken: set[int] = set()
     began = time.monotonic()
     cpu = time.process_time()
+    server_cpu, database_cpu = process_cpu()
     stop_at = began + seconds
     await asyncio.gather(
         *(
@@ -386,6 +421,9 @@ async def storm(
         )
     )
     stats.client_cpu = time.process_time() - cpu
+    server_after, database_after = process_cpu()
+    stats.server_cpu = server_after - server_cpu
+    stats.database_cpu = database_after - database_cpu
     return stats, time.monotonic() - began
 
 
@@ -407,8 +445,13 @@ def report(label: str, stats: Stats, elapsed: float, booked: int) -> dict[str, f
         f"{label}: {sum(stats.status.values())} answers in {elapsed:.1f} s, "
         f"{booked} bookings ({rate:.0f}/s), p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
         f"statuses {dict(sorted(stats.status.items()))}, "
-        f"without a definitive answer {stats.undecided}, 5xx {errors}; the load generator "
-        f"used {stats.client_cpu * 1000 / max(1, len(stats.latencies)):.2f} ms of CPU per answer"
+        f"without a definitive answer {stats.undecided}, 5xx {errors}"
+    )
+    answers = max(1, len(stats.latencies))
+    print(
+        f"{label}: CPU per answer: gunicorn {stats.server_cpu * 1000 / answers:.2f} ms, "
+        f"PostgreSQL {stats.database_cpu * 1000 / answers:.2f} ms, "
+        f"the load generator {stats.client_cpu * 1000 / answers:.2f} ms"
     )
     return {"rate": rate, "p50": p50, "p99": p99, "errors": errors + stats.undecided}
 

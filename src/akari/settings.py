@@ -135,8 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock at BEGIN, so concurrent writes serialise instead of failing late.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that sends no query (akari.core.postgresql.base).
+    DATABASES["default"]["ENGINE"] = "akari.core.postgresql"
+if (
+    DATABASES["default"]["ENGINE"] == "akari.core.postgresql"
     and os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
 ):
     # Server-side parameter binding and prepared statements (psycopg prepares a query the

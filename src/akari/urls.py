@@ -23,7 +23,10 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    # The public site (home, news, events, beamline pages) comes first: its home is "/".
+    # The API first: its prefix is unambiguous, and its calls (member bookings above all) are
+    # the most frequent requests, so they should not be matched against every page's pattern.
+    path("api/v1/", include((api_v1, "v1"), namespace="v1")),
+    # The public site (home, news, events, beamline pages), whose home is "/".
     path("", include("akari.outreach.urls")),
     path("", include("akari.core.urls")),
     path("beamlines/", include("akari.facility.urls")),
@@ -46,7 +49,6 @@ urlpatterns = [
         RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
     ),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path(
         "api/v1/docs/",
         SpectacularSwaggerView.as_view(url_name="v1:schema"),
