@@ -15,8 +15,16 @@ spends part of its time waiting for PostgreSQL (6, 8 and 12 processes on 2 cores
 throughput; 8 gave the lowest p99). Every process holds one connection, so the number must stay
 under PostgreSQL's ``max_connections``, with room for the task worker and the periodic
 commands.
+
+**Garbage collection.** Once a worker has loaded Django and Akari, :func:`post_worker_init`
+moves every object that exists then (modules, models, URL patterns, about 200,000 objects) out
+of reach of Python's cyclic collector (``gc.freeze()``): they live as long as the process. A
+full collection would otherwise walk them all, about 120-180 ms of one core on this machine,
+now and then in the middle of a request (measured: a full collection then takes well under a
+millisecond). Collection of what requests allocate is unchanged.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -31,3 +39,9 @@ graceful_timeout = 30
 max_requests = 20_000
 max_requests_jitter = 2_000
 accesslog = os.environ.get("AKARI_ACCESS_LOG") or None
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the application: keep what exists now out of the collector's
+    full collections (see the module's docstring)."""
+    gc.freeze()

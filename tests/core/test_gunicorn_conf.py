@@ -45,3 +45,18 @@ def test_environment_sets_processes_address_and_access_log(
     assert config["workers"] == 3
     assert config["bind"] == ["0.0.0.0:9000"]
     assert config["accesslog"] == "-"
+
+
+def test_a_worker_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    settings = runpy.run_path(str(CONF))
+    config = Config()
+    config.set("post_worker_init", settings["post_worker_init"])  # gunicorn checks its arity
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        config.post_worker_init(object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
