@@ -17,10 +17,11 @@ under PostgreSQL's ``max_connections``, with room for the task worker and the pe
 commands.
 
 **Garbage collection.** Once a worker has loaded Django and Akari, :func:`post_worker_init`
-moves every object that exists then (modules, models, URL patterns, about 200,000 objects) out
+moves every object that exists then (modules, models, URL patterns: about 140,000 objects) out
 of reach of Python's cyclic collector (``gc.freeze()``): they live as long as the process. A
-full collection would otherwise walk them all, about 120-180 ms of one core on this machine,
-now and then in the middle of a request (measured: a full collection then takes well under a
+full collection would otherwise walk them all, about a tenth of a second of one core on this
+machine, in the middle of whichever request triggers it (a few times in a worker's first
+thousand requests; measured: after the freeze, a full collection takes well under a
 millisecond). Collection of what requests allocate is unchanged.
 """
 
