@@ -9,7 +9,8 @@
    default ``postgres://postgres@127.0.0.1:5432``), migrates it, loads NanoTerasu and the
    coalition pack, seeds ``--members`` platinum members (10 units each: every member has far
    more hours than it can book) with one booker and an API token each, and opens January 2027
-   on the seven coalition beamlines, every day 09:00-21:00 JST (2,604 one-hour slots).
+   on the seven coalition beamlines, every day 09:00-24:00 JST: the storm books 09:00-21:00
+   (2,604 one-hour slots), the warm-up 21:00-24:00.
 2. Starts gunicorn with the repository's ``gunicorn.conf.py`` (sync workers: ``--workers``
    processes, one database connection each; ``--worker-class gthread`` with ``--threads`` per
    process for comparison) with the clock frozen by ``AKARI_FROZEN_NOW`` at
