@@ -11,11 +11,14 @@ restricted to one half of the period, 30% with preferred dates, 15% in a capped 
 each beamline's user time), and a one-shift changeover on 3 beamlines.
 
 Sizes: S = 300 proposals (under-subscribed), M = 600 (about 1.5x), L = 2,000 (about 5x).
-Default CP-SAT budgets (deterministic seconds): 80 for S and M, 30 for L (measured: on L the
-search after the dives gains nothing, and the configuration LP and its dives take about 80 s
-of the wall time, two components at a time).
+Default CP-SAT budget: 30 deterministic seconds for every size (the app's default too).
+Measured: on S and M the pattern-pool search (``solver/pool.py``) after the dives does what
+CP-SAT's windows did, better (M: the same schedule with 30, 40 and 80 s); on L (components of
+about 500 awards, where the pool search does not run) the windows after the dives gain
+nothing, and the configuration LP and its dives take about 80 s of the wall time, two
+components at a time.
 
-    .venv/bin/python bench/schedule.py --size M [--time-limit 80] [--workers 2] [--seed 1]
+    .venv/bin/python bench/schedule.py --size M [--time-limit 30] [--workers 2] [--seed 1]
     .venv/bin/python bench/schedule.py --instance FILE.json  # akari.scheduling.solver.instance
     .venv/bin/python bench/schedule.py --size L --export FILE.json
 
@@ -171,7 +174,7 @@ def main() -> int:
         args.export.write_text(instance.to_json())
         print(f"wrote {args.export}")
         return 0
-    limit = args.time_limit if args.time_limit is not None else (30.0 if size == "L" else 80.0)
+    limit = args.time_limit if args.time_limit is not None else 30.0
     print(machine.line(), flush=True)
     demand = sum(a.shifts for a in instance.awards)
     supply = sum(e - s for b in instance.beamlines for s, e in b.available)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from . import cpsat, patterns
+from . import cpsat, patterns, pool
 from .formulation import Formulation, build
 from .greedy import _caps_room, _contiguous, _split, greedy, value
 from .instance import (
@@ -157,6 +157,13 @@ def solve(
             group_bound, kind, dived = configuration
             if value(instance, dived) > value(instance, start):
                 start = dived
+        if configuration is not None and value(instance, start) >= group_bound - 1e-6:
+            # proven optimal by the configuration LP: nothing left to search
+            return start, "optimal", sum(a.value for a in group_awards), group_bound, kind
+        # the pattern-pool search ran (:func:`_configuration`): the time-indexed windows found
+        # nothing after it on bench M (the same schedule with 30, 40 and 80 s), so CP-SAT only
+        # gets its first look at the whole model
+        pooled = configuration is not None and len(group_awards) <= POOL_MAX_AWARDS
         hint = _hint(form, start, instance)
         # Small components: the whole model. Large ones: an eighth of the budget on the whole
         # model (a first improvement; it rarely beats the hint there), the rest on
@@ -171,6 +178,7 @@ def solve(
             status, cp_bound = result.status, min(result.bound, sum(a.value for a in group_awards))
         if (
             result.status != "optimal"
+            and not pooled
             and share > whole
             and value(instance, chosen) < min(group_bound, cp_bound) - 1e-6
         ):
@@ -308,6 +316,15 @@ def _configuration(
         if value(instance, dived) > value(instance, best):
             best = dived
         model.reset()
+    # then the pattern-pool neighbourhoods (:mod:`.pool`), on a fresh configuration LP (the
+    # dives' columns skew its duals: measured on bench M, fresh: 447,074 and 311,880 on
+    # BL04-06 and BL07-08; after the dives: 446,426 and 310,562)
+    if value(instance, best) < found - 1e-6 and len(awards) <= POOL_MAX_AWARDS:
+        model = patterns.Model(instance, awards, codes, occupied, room)
+        left = max(1.0, wall_limit - (time.monotonic() - started))
+        patterns.generate(model, iterations=CG_ITERATIONS, wall_limit=left)
+        left = max(1.0, wall_limit - (time.monotonic() - started))
+        best = pool.search(instance, model, awards, best, bound=found, wall_limit=left)
     return found, "configuration" if converged else "lagrangian", best
 
 
@@ -319,6 +336,11 @@ DIVES = ((0.5, True), (0.5, False), (0.8, True), (0.8, False), (0.99, False), (0
 # dives inside a quarter of the period (windows an eighth apart, in turn), the rest of the
 # best schedule kept (measured on bench M: 8 -> +0.05%, 24 -> +0.13%, 48 -> no more)
 REDIVES = 24
+# the pattern-pool search runs on components of at most this many awards: its 0/1 programs grow
+# with the awards competing (bench M: 130-160 per component, a round 0.4-1.5 s; bench L:
+# 480-520, a round many times that, and 24 rounds alone outran L's 180 s goal). Larger
+# components keep the time-indexed windows of :func:`improve`.
+POOL_MAX_AWARDS = 300
 CG_ITERATIONS = 200  # column generation rounds of a component (measured: 13-41 to converge)
 WINDOW = 90  # shifts in a neighbourhood (30 days of 8-hour shifts)
 SUB_LIMIT = 0.5  # CP-SAT deterministic seconds per neighbourhood
