@@ -18,10 +18,14 @@ every split schedule and keep the LP tight), decomposed into the connected compo
 awards x beamlines that can serve them. The components are searched side by side, ``workers``
 at a time, each by a single-worker CP-SAT on a deterministic-time budget proportional to its
 size (fixed ``random_seed``), so the schedule depends only on the data, the seed and the
-worker count, never on the machine's load. Small components are solved whole; large ones get
-a short whole-model solve and then a large-neighbourhood search over 30-day windows. The search
-starts from the better of the greedy schedule and a dive through the configuration LP, and
-never returns less than it.
+worker count, never on the machine's load. The search starts from the better of the greedy
+schedule and the dives through the configuration LP (below), improved by the **pattern-pool
+search** (:mod:`.pool`: sets of stretches, closed over split awards, re-chosen exactly by a
+HiGHS 0/1 program over a pool of patterns; components of at most ``POOL_MAX_AWARDS`` awards),
+and never returns less than it. CP-SAT then takes a look at the whole model (all of the budget
+for a small one, an eighth for a large one); a large component the pool search did not run on
+gets the rest as a large-neighbourhood search over 30-day windows. A component whose start
+meets the configuration LP's bound is proven optimal and not searched.
 
 **Proven bound**: the tighter of CP-SAT's best bound and the **configuration LP** of each
 component (:mod:`.patterns`): a beamline's free user time falls into *stretches* (runs of user
