@@ -24,10 +24,13 @@ stretch is freed too, so such an award can be taken out or moved whole.
    wall-clock limit is only a safety net).
 5. The new schedule replaces the old one when it places more score-weighted shifts.
 
-Measured on bench M, BL07-08 (from the dive, 308,789; configuration LP bound 314,926): 24 rounds
-reach 310,400-311,500; CP-SAT's time-indexed windows over 17 s: 308,789. BL04-06: 445,361 ->
-447,043 (CP-SAT windows: 446,731). Patterns from a depth-first search (the best ``K`` of
-each stretch) alone found nothing: they all share their first items.
+Measured on bench M with the settings below (24 rounds, a fresh configuration LP): BL07-08
+308,789 (the dives) -> 311,880 (configuration LP bound 314,926; CP-SAT's time-indexed windows
+over 17 s: no gain); BL04-06 445,361 -> 447,074 (the windows: 446,731). Patterns from a
+depth-first search (the best ``K`` of each stretch) alone found nothing: they all share their
+first items. Which rounds improve depends on the draw, so single settings move the result by
+about +-0.3% of a component; none of the tried ones (seeds 6/8/12, loss 500-2000, 300-1000
+patterns per stretch) was better on both components.
 """
 
 from __future__ import annotations
@@ -45,8 +48,8 @@ from .patterns import Model, Pattern, dive
 
 # rounds of a component's search; stretches drawn per round (before the closure over split
 # awards); reduced cost a pool pattern may lose; pool patterns per free stretch (measured on
-# bench M: seeds 6/8/12 and delta 500-2000 within the noise of the draw; 1000 per stretch
-# against 500: +2,000 on BL07-08)
+# bench M, BL07-08: 300 per stretch 309,443 in 9 s, 500 311,880 in 17 s, 700 311,143 in 20 s;
+# seeds 6/8/12 and a loss of 500-2000 within the noise of the draw)
 POOL_ROUNDS = 24
 POOL_SEEDS = 8
 POOL_DELTA = 1000.0
@@ -191,7 +194,9 @@ def _round(
     return [p for p in placements if p.shifts == by_id[p.award].shifts]
 
 
-def through_patterns(model: Model, si: int, y: np.ndarray, *, delta: float, limit: int) -> list:
+def through_patterns(
+    model: Model, si: int, y: np.ndarray, *, delta: float, limit: int
+) -> list[Pattern]:
     """For every candidate placement of stretch ``si``, the best pattern through it for the
     duals ``y`` (best prefix before it, best suffix after it), when its reduced cost is at least
     ``-delta``: at most ``limit`` distinct patterns (by awards and lengths), best first. A
