@@ -60,6 +60,13 @@ def brute_best(model, si, y):
     return best
 
 
+def random_duals(rng: random.Random, model) -> np.ndarray:
+    """Duals of the master's rows with the right signs (award rows >= 0), at random."""
+    y = np.array([rng.uniform(-200, 600) for _ in range(model.n_rows)])
+    y[: model.n_award_rows] = np.abs(y[: model.n_award_rows])
+    return y
+
+
 def random_instance(rng: random.Random, n: int) -> Instance:
     awards = []
     for i in range(1, n + 1):
@@ -101,8 +108,7 @@ def test_pricing_finds_the_best_pattern_of_every_stretch(seed):
     rng = random.Random(seed)
     inst = random_instance(rng, 7)
     model = model_of(inst)
-    y = np.array([rng.uniform(-200, 600) for _ in range(model.n_rows)])
-    y[: model.n_award_rows] = np.abs(y[: model.n_award_rows])
+    y = random_duals(rng, model)
 
     for si, stretch in enumerate(model.stretches):
         if not len(stretch.award):

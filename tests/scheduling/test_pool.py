@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from akari.scheduling.solver import Beamline, Instance, Placement, patterns, pool, violations
 from akari.scheduling.solver.greedy import greedy, value
 
-from .test_patterns import award, brute_best, instance, model_of, random_instance
+from .test_patterns import (
+    award,
+    brute_best,
+    instance,
+    model_of,
+    random_duals,
+    random_instance,
+)
 
 
 def converged(inst):
@@ -36,8 +43,7 @@ def test_through_patterns_are_feasible_and_priced_right(seed):
     rng = random.Random(seed)
     inst = random_instance(rng, 7)
     model = model_of(inst)
-    y = np.array([rng.uniform(-200, 600) for _ in range(model.n_rows)])
-    y[: model.n_award_rows] = np.abs(y[: model.n_award_rows])
+    y = random_duals(rng, model)
 
     for si, stretch in enumerate(model.stretches):
         if not len(stretch.award):

@@ -279,9 +279,14 @@ class Model:
             return False
         self.known[key] = len(self.patterns)
         self.patterns.append(pattern)
+        self.add_column(self._lp, pattern)
+        return True
+
+    def add_column(self, h: highspy.Highs, pattern: Pattern) -> None:
+        """Add ``pattern``'s column (bounds 0..1) to ``h``: the master LP, or a copy of it."""
         cost, entries = self.column(pattern)
         rows = sorted(entries)
-        self._lp.addCol(
+        h.addCol(
             cost,
             0.0,
             1.0,
@@ -289,7 +294,6 @@ class Model:
             np.array(rows, np.int32),
             np.array([entries[r] for r in rows]),
         )
-        return True
 
     def solve_lp(self, time_limit: float) -> tuple[float, np.ndarray]:
         self._lp.setOptionValue("time_limit", float(max(1.0, time_limit)))

@@ -156,16 +156,7 @@ def _round(
     for pattern in pool:
         if (pattern.stretch, pattern.items) in model.known:
             continue
-        cost, entries = model.column(pattern)
-        rows = sorted(entries)
-        h.addCol(
-            cost,
-            0.0,
-            1.0,
-            len(rows),
-            np.array(rows, np.int32),
-            np.array([entries[r] for r in rows]),
-        )
+        model.add_column(h, pattern)
         columns.append(pattern)
     n = h.getNumCol()
     h.changeColsIntegrality(
