@@ -163,7 +163,7 @@ def solve(
         # the pattern-pool search ran (:func:`_configuration`): the time-indexed windows found
         # nothing after it on bench M (the same schedule with 30, 40 and 80 s), so CP-SAT only
         # gets its first look at the whole model
-        pooled = configuration is not None and len(group_awards) <= POOL_MAX_AWARDS
+        pooled = configuration is not None and pool_searches(group_awards)
         hint = _hint(form, start, instance)
         # Small components: the whole model. Large ones: an eighth of the budget on the whole
         # model (a first improvement; it rarely beats the hint there), the rest on
@@ -319,7 +319,7 @@ def _configuration(
     # then the pattern-pool neighbourhoods (:mod:`.pool`), on a fresh configuration LP (the
     # dives' columns skew its duals: measured on bench M, fresh: 447,074 and 311,880 on
     # BL04-06 and BL07-08; after the dives: 446,426 and 310,562)
-    if value(instance, best) < found - 1e-6 and len(awards) <= POOL_MAX_AWARDS:
+    if value(instance, best) < found - 1e-6 and pool_searches(awards):
         model = patterns.Model(instance, awards, codes, occupied, room)
         left = max(1.0, wall_limit - (time.monotonic() - started))
         patterns.generate(model, iterations=CG_ITERATIONS, wall_limit=left)
@@ -341,6 +341,15 @@ REDIVES = 24
 # 480-520, a round many times that, and 24 rounds alone outran L's 180 s goal). Larger
 # components keep the time-indexed windows of :func:`improve`.
 POOL_MAX_AWARDS = 300
+
+
+def pool_searches(awards: list[Award]) -> bool:
+    """Does the pattern-pool search run on a component of these awards (:data:`POOL_MAX_AWARDS`)?
+    One rule for :func:`_configuration`, which runs it, and :func:`solve`, which then spares
+    CP-SAT's windows."""
+    return len(awards) <= POOL_MAX_AWARDS
+
+
 CG_ITERATIONS = 200  # column generation rounds of a component (measured: 13-41 to converge)
 WINDOW = 90  # shifts in a neighbourhood (30 days of 8-hour shifts)
 SUB_LIMIT = 0.5  # CP-SAT deterministic seconds per neighbourhood
